@@ -1,0 +1,111 @@
+"""The one place that talks to `databases`: connect, query, transactions, health.
+
+Everything outside `portal/db/` sees this wrapper and the dataclasses the query modules
+return, never a driver record.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import databases
+from sqlalchemy.sql import ClauseElement
+
+from portal.db.urls import async_driver_url, is_postgres, parse
+
+log = logging.getLogger(__name__)
+
+Row = Mapping[str, Any]
+
+# A statement that takes SQLite's write lock without touching data. Taken first in a write
+# transaction, so two writers queue on busy_timeout instead of deadlocking on lock upgrade.
+_SQLITE_WRITE_LOCK = "UPDATE wecom_tokens SET key = key WHERE 0"
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached."""
+
+
+class Database:
+    """An async database handle for PostgreSQL (asyncpg) or SQLite (aiosqlite)."""
+
+    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 10) -> None:
+        self.url = url
+        self.is_postgres = is_postgres(url)
+        options: dict[str, Any] = (
+            {"min_size": min_size, "max_size": max_size, "timeout": 5, "command_timeout": 30}
+            if self.is_postgres
+            else {"timeout": 15}
+        )
+        self._db = databases.Database(async_driver_url(url), **options)
+
+    @property
+    def dialect_name(self) -> str:
+        return "postgresql" if self.is_postgres else "sqlite"
+
+    async def connect(self) -> None:
+        if not self.is_postgres:
+            _prepare_sqlite_file(self.url)
+        try:
+            await self._db.connect()
+        except (OSError, TimeoutError) as exc:
+            raise DatabaseUnavailable(str(exc)) from exc
+
+    async def disconnect(self) -> None:
+        if self._db.is_connected:
+            await self._db.disconnect()
+
+    @property
+    def is_connected(self) -> bool:
+        return bool(self._db.is_connected)
+
+    async def ping(self) -> bool:
+        """True when a trivial query succeeds; connects lazily so a late database recovers."""
+        try:
+            if not self._db.is_connected:
+                await self.connect()
+            await self._db.fetch_val("SELECT 1")
+        except Exception as exc:  # any driver error means "not healthy"; report, don't raise
+            log.warning("database ping failed: %s", type(exc).__name__)
+            return False
+        return True
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """A write transaction; nested calls become savepoints."""
+        async with self._db.transaction():
+            if not self.is_postgres:
+                await self._db.execute(_SQLITE_WRITE_LOCK)
+            yield
+
+    async def fetch_one(self, query: ClauseElement | str, values: Row | None = None) -> Row | None:
+        row = await self._db.fetch_one(query, values)
+        return None if row is None else row._mapping
+
+    async def fetch_all(
+        self, query: ClauseElement | str, values: Row | None = None
+    ) -> Sequence[Row]:
+        return [row._mapping for row in await self._db.fetch_all(query, values)]
+
+    async def fetch_val(self, query: ClauseElement | str, values: Row | None = None) -> Any:
+        return await self._db.fetch_val(query, values)
+
+    async def execute(self, query: ClauseElement | str, values: Row | None = None) -> Any:
+        """Run a statement; for an INSERT, returns the new primary key."""
+        return await self._db.execute(query, values)
+
+    async def execute_many(self, query: ClauseElement | str, values: list[Row]) -> None:
+        await self._db.execute_many(query, values)
+
+
+def _prepare_sqlite_file(url: str) -> None:
+    """WAL lets readers run beside the writer; it is a property of the file, so set it once."""
+    path = parse(url).database
+    if not path or path == ":memory:":
+        return
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,241 @@
+"""The schema, declared once. Alembic migrations in `migrations/` are the only way it changes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.db.types import UTCDateTime
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _created() -> sa.Column[object]:
+    return sa.Column("created_at", UTCDateTime(), nullable=False)
+
+
+def _updated() -> sa.Column[object]:
+    return sa.Column("updated_at", UTCDateTime(), nullable=False)
+
+
+departments = sa.Table(
+    "departments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),  # WeCom department id
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("parent_id", sa.Integer, nullable=True),
+    sa.Column("sort_order", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    _updated(),
+)
+
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("wecom_userid", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("english_name", sa.String(128), nullable=True),
+    sa.Column("department_ids", sa.JSON, nullable=False),
+    sa.Column("position", sa.String(128), nullable=True),
+    sa.Column("email", sa.String(254), nullable=True),
+    sa.Column("role", sa.String(16), nullable=False, server_default="interviewer"),
+    # An admin's explicit role choice survives sign-ins and contact syncs.
+    sa.Column("role_override", sa.String(16), nullable=True),
+    sa.Column("timezone", sa.String(64), nullable=True),
+    sa.Column("locale", sa.String(8), nullable=True),
+    sa.Column("digest_opt_in", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("last_login_at", UTCDateTime(), nullable=True),
+    _created(),
+    _updated(),
+    sa.CheckConstraint("role IN ('admin', 'hr', 'interviewer')", name="role"),
+)
+sa.Index("ix_people_name", people.c.name)
+
+candidates = sa.Table(
+    "candidates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("phone", sa.String(32), nullable=True),
+    sa.Column("email", sa.String(254), nullable=True),
+    sa.Column("timezone", sa.String(64), nullable=True),
+    sa.Column("notes", sa.Text, nullable=True),
+    _created(),
+    _updated(),
+)
+sa.Index("ix_candidates_name", candidates.c.name)
+
+positions = sa.Table(
+    "positions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.String(128), nullable=False),
+    sa.Column("department", sa.String(128), nullable=True),
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    _created(),
+    _updated(),
+)
+
+interviews = sa.Table(
+    "interviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("candidate_id", sa.ForeignKey("candidates.id"), nullable=False),
+    sa.Column("position_id", sa.ForeignKey("positions.id"), nullable=False),
+    sa.Column("round", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("starts_at", UTCDateTime(), nullable=False),
+    sa.Column("ends_at", UTCDateTime(), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("room_url", sa.String(2048), nullable=True),
+    sa.Column("location", sa.String(256), nullable=True),
+    sa.Column("notes", sa.Text, nullable=True),
+    sa.Column("candidate_prep", sa.Text, nullable=True),
+    sa.Column("hide_interviewers", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("status", sa.String(16), nullable=False, server_default="scheduled"),
+    sa.Column("cancel_reason", sa.Text, nullable=True),
+    sa.Column("platform_room_id", sa.String(128), nullable=True),
+    # Optimistic concurrency: every update bumps it; a stale form is refused.
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("created_by", sa.ForeignKey("people.id"), nullable=True),
+    _created(),
+    _updated(),
+    sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    sa.CheckConstraint(
+        "status IN ('scheduled', 'confirmed', 'checked_in', 'in_progress', 'completed',"
+        " 'cancelled', 'no_show')",
+        name="status",
+    ),
+)
+sa.Index("ix_interviews_starts_at", interviews.c.starts_at)
+sa.Index("ix_interviews_candidate_id_starts_at", interviews.c.candidate_id, interviews.c.starts_at)
+
+interview_interviewers = sa.Table(
+    "interview_interviewers",
+    metadata,
+    sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("person_id", sa.ForeignKey("people.id"), primary_key=True),
+    # Copied from the interview so "who is busy when" is one indexed range scan.
+    sa.Column("starts_at", UTCDateTime(), nullable=False),
+    sa.Column("ends_at", UTCDateTime(), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("rsvp", sa.String(16), nullable=False, server_default="pending"),
+    sa.Column("rsvp_reason", sa.Text, nullable=True),
+    sa.Column("responded_at", UTCDateTime(), nullable=True),
+    sa.Column("overlap_override", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.CheckConstraint("rsvp IN ('pending', 'accepted', 'declined')", name="rsvp"),
+)
+sa.Index(
+    "ix_interview_interviewers_person_id_starts_at",
+    interview_interviewers.c.person_id,
+    interview_interviewers.c.starts_at,
+)
+
+share_links = sa.Table(
+    "share_links",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("expires_at", UTCDateTime(), nullable=False),
+    sa.Column("revoked_at", UTCDateTime(), nullable=True),
+    sa.Column("created_by", sa.ForeignKey("people.id"), nullable=True),
+    _created(),
+)
+sa.Index("ix_share_links_interview_id", share_links.c.interview_id)
+
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("person_id", sa.ForeignKey("people.id"), nullable=False),
+    sa.Column("rating", sa.Integer, nullable=True),
+    sa.Column("recommendation", sa.String(16), nullable=True),
+    sa.Column("strengths", sa.Text, nullable=True),
+    sa.Column("concerns", sa.Text, nullable=True),
+    sa.Column("notes", sa.Text, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False, server_default="draft"),
+    sa.Column("submitted_at", UTCDateTime(), nullable=True),
+    _created(),
+    _updated(),
+    sa.UniqueConstraint("interview_id", "person_id"),
+    sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 4", name="rating"),
+    sa.CheckConstraint("status IN ('draft', 'submitted')", name="status"),
+)
+
+status_events = sa.Table(
+    "status_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("from_status", sa.String(16), nullable=True),
+    sa.Column("to_status", sa.String(16), nullable=False),
+    sa.Column("actor_kind", sa.String(16), nullable=False),  # person, candidate, platform, system
+    sa.Column("actor_id", sa.String(64), nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+    _created(),
+)
+sa.Index("ix_status_events_interview_id_id", status_events.c.interview_id, status_events.c.id)
+sa.Index("ix_status_events_created_at", status_events.c.created_at)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("recipient", sa.String(64), nullable=False),  # WeCom userid
+    sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("payload", sa.JSON, nullable=False),
+    # (event, interview, recipient, version): a repeated action cannot send twice.
+    sa.Column("dedupe_key", sa.String(255), nullable=False, unique=True),
+    sa.Column("status", sa.String(16), nullable=False, server_default="pending"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+    sa.Column("lease_until", UTCDateTime(), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("last_errcode", sa.Integer, nullable=True),
+    sa.Column("msgid", sa.String(128), nullable=True),
+    sa.Column("failed_recipients", sa.Text, nullable=True),
+    sa.Column("sent_at", UTCDateTime(), nullable=True),
+    _created(),
+    sa.CheckConstraint(
+        "status IN ('pending', 'sending', 'sent', 'dead', 'cancelled')", name="status"
+    ),
+)
+sa.Index("ix_outbox_status_next_attempt_at", outbox.c.status, outbox.c.next_attempt_at)
+sa.Index("ix_outbox_interview_id", outbox.c.interview_id)
+
+wecom_tokens = sa.Table(
+    "wecom_tokens",
+    metadata,
+    # e.g. "access_token:<corpid>:<agentid>"; never keyed by corp alone.
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("expires_at", UTCDateTime(), nullable=False),
+    _updated(),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Column("actor_kind", sa.String(16), nullable=False),  # person, candidate, system, wecom
+    sa.Column("actor_id", sa.String(64), nullable=True),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("target_kind", sa.String(32), nullable=True),
+    sa.Column("target_id", sa.String(64), nullable=True),
+    sa.Column("detail", sa.JSON, nullable=True),
+    sa.Column("ip", sa.String(64), nullable=True),
+)
+sa.Index("ix_audit_log_at", audit_log.c.at)
+sa.Index("ix_audit_log_action_at", audit_log.c.action, audit_log.c.at)
