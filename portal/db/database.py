@@ -20,6 +20,7 @@ from portal.db.urls import async_driver_url, is_postgres, parse
 log = logging.getLogger(__name__)
 
 Row = Mapping[str, Any]
+Values = dict[str, Any] | None
 
 # A statement that takes SQLite's write lock without touching data. Taken first in a write
 # transaction, so two writers queue on busy_timeout instead of deadlocking on lock upgrade.
@@ -52,8 +53,8 @@ class Database:
             _prepare_sqlite_file(self.url)
         try:
             await self._db.connect()
-        except (OSError, TimeoutError) as exc:
-            raise DatabaseUnavailable(str(exc)) from exc
+        except Exception as exc:  # refused, timed out, no such database, bad password...
+            raise DatabaseUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
     async def disconnect(self) -> None:
         if self._db.is_connected:
@@ -82,23 +83,21 @@ class Database:
                 await self._db.execute(_SQLITE_WRITE_LOCK)
             yield
 
-    async def fetch_one(self, query: ClauseElement | str, values: Row | None = None) -> Row | None:
+    async def fetch_one(self, query: ClauseElement | str, values: Values = None) -> Row | None:
         row = await self._db.fetch_one(query, values)
         return None if row is None else row._mapping
 
-    async def fetch_all(
-        self, query: ClauseElement | str, values: Row | None = None
-    ) -> Sequence[Row]:
+    async def fetch_all(self, query: ClauseElement | str, values: Values = None) -> Sequence[Row]:
         return [row._mapping for row in await self._db.fetch_all(query, values)]
 
-    async def fetch_val(self, query: ClauseElement | str, values: Row | None = None) -> Any:
+    async def fetch_val(self, query: ClauseElement | str, values: Values = None) -> Any:
         return await self._db.fetch_val(query, values)
 
-    async def execute(self, query: ClauseElement | str, values: Row | None = None) -> Any:
+    async def execute(self, query: ClauseElement | str, values: Values = None) -> Any:
         """Run a statement; for an INSERT, returns the new primary key."""
         return await self._db.execute(query, values)
 
-    async def execute_many(self, query: ClauseElement | str, values: list[Row]) -> None:
+    async def execute_many(self, query: ClauseElement | str, values: list[dict[str, Any]]) -> None:
         await self._db.execute_many(query, values)
 
 

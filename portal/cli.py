@@ -1,0 +1,119 @@
+"""`portal serve | migrate | demo | sandbox` (also `python -m portal`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from portal.settings import Settings, SettingsError, load_settings
+
+
+def _fail(message: str) -> int:
+    print(f"portal: {message}", file=sys.stderr)
+    return 2
+
+
+def _settings(args: argparse.Namespace, *, demo: bool = False) -> Settings:
+    return load_settings(demo=demo, demo_port=getattr(args, "port", 8000))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from portal.app import create_app
+    from portal.logs import configure_logging
+
+    settings = _settings(args)
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from portal.db.migrate import current_revision, upgrade
+    from portal.db.urls import redacted
+    from portal.logs import configure_logging
+
+    settings = load_settings(demo=True) if args.demo else _settings(args)
+    configure_logging("WARNING")
+    before = current_revision(settings.database_url)
+    upgrade(settings.database_url)
+    after = current_revision(settings.database_url)
+    where = redacted(settings.database_url)
+    if before == after:
+        print(f"{where}: already at {after}; nothing to do")
+    else:
+        print(f"{where}: migrated {before or 'empty'} -> {after}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from portal.demo import run_demo
+
+    return run_demo(host=args.host, port=args.port)
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from portal.logs import configure_logging
+    from portal.wecom.sandbox import create_sandbox_app
+
+    configure_logging("INFO")
+    print(f"WeCom sandbox on http://{args.host}:{args.port}  (inboxes: /inbox)")
+    uvicorn.run(create_sandbox_app(), host=args.host, port=args.port, log_config=None)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="portal", description="Interviewer portal for WeCom (企业微信)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], text: str) -> Any:
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    serve = add("serve", cmd_serve, "Run the portal (configuration from the environment / .env).")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--no-worker", action="store_true", help="Do not run the notification worker in-process."
+    )
+    migrate = add("migrate", cmd_migrate, "Apply database migrations; a no-op when up to date.")
+    migrate.add_argument(
+        "--demo", action="store_true", help="Use the demo defaults (no secrets needed)."
+    )
+    demo = add(
+        "demo",
+        cmd_demo,
+        "Run the portal on SQLite with the built-in WeCom sandbox and demo data.",
+    )
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    sandbox = add("sandbox", cmd_sandbox, "Run the WeCom sandbox alone.")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8100)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = args.handler(args)
+    except SettingsError as exc:
+        return _fail(f"{exc.variable} {exc.problem}")
+    except KeyboardInterrupt:
+        return 130
+    return result

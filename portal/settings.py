@@ -1,0 +1,245 @@
+"""All configuration, read once from the environment and `.env`, validated at start-up.
+
+A missing or malformed value raises `SettingsError` naming the variable; the CLI prints that
+one line and exits, so an operator never has to read a traceback to fix a typo.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from starlette.config import Config
+from starlette.datastructures import Secret
+
+from portal.db.urls import default_url
+from portal.db.urls import parse as parse_database_url
+
+PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "please-change-me"}
+SESSION_IDLE_SECONDS = 12 * 60 * 60
+
+
+class SettingsError(Exception):
+    """A configuration value is missing or malformed."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class WeComSettings:
+    corp_id: str
+    agent_id: int
+    secret: Secret
+    callback_token: Secret
+    callback_aes_key: Secret
+    api_base: str = "https://qyapi.weixin.qq.com"
+    # Where browsers are sent to sign in; the demo points both at the sandbox.
+    oauth_base: str = "https://open.weixin.qq.com"
+    web_login_base: str = "https://login.work.weixin.qq.com"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: Secret
+    base_url: str
+    timezone: str
+    wecom: WeComSettings
+    admins: tuple[str, ...] = ()
+    hr_departments: tuple[int, ...] = ()
+    hr_tags: tuple[int, ...] = ()
+    debug: bool = False
+    demo: bool = False
+    # The demo serves the WeCom sandbox under this path of the portal itself.
+    sandbox_mount: str | None = None
+    session_idle_seconds: int = SESSION_IDLE_SECONDS
+    log_level: str = "INFO"
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    def url(self, path: str) -> str:
+        """An absolute public URL for a local path (OAuth redirect URIs, links in messages)."""
+        return self.base_url + path
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    env_file: str | Path | None = ".env",
+    demo: bool = False,
+    demo_port: int = 8000,
+) -> Settings:
+    """Read and validate the configuration. Raises SettingsError on the first bad value."""
+    env_path = Path(env_file) if env_file else None
+    config = Config(
+        env_path if env_path and env_path.is_file() else None,
+        environ=dict(environ) if environ is not None else _os_environ(),
+    )
+    base_url = _base_url(_get(config, "PORTAL_BASE_URL", f"http://127.0.0.1:{demo_port}"))
+    secret_key = _secret_key(_get(config, "PORTAL_SECRET_KEY", ""), demo=demo)
+    if demo:
+        wecom, hr_departments, admins = _demo_wecom(config, base_url)
+    else:
+        wecom = _wecom(config)
+        hr_departments = _int_list(config, "PORTAL_HR_DEPARTMENTS")
+        admins = _str_list(config, "PORTAL_ADMINS")
+    return Settings(
+        database_url=_database_url(_get(config, "PORTAL_DATABASE_URL", "")),
+        secret_key=secret_key,
+        base_url=base_url,
+        timezone=_timezone(_get(config, "PORTAL_TIMEZONE", "Asia/Shanghai")),
+        wecom=wecom,
+        admins=admins,
+        hr_departments=hr_departments,
+        hr_tags=_int_list(config, "PORTAL_HR_TAGS"),
+        debug=_bool(config, "PORTAL_DEBUG", False),
+        demo=demo,
+        sandbox_mount="/_sandbox" if demo else None,
+        log_level=_log_level(_get(config, "PORTAL_LOG_LEVEL", "INFO")),
+    )
+
+
+def _os_environ() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+def _get(config: Config, name: str, default: str) -> str:
+    return str(config(name, default=default)).strip()
+
+
+def _required(config: Config, name: str) -> str:
+    value = _get(config, name, "")
+    if not value:
+        raise SettingsError(name, "is required")
+    return value
+
+
+def _database_url(value: str) -> str:
+    if not value:
+        return default_url()
+    try:
+        parse_database_url(value)
+    except ValueError as exc:
+        raise SettingsError("PORTAL_DATABASE_URL", str(exc)) from exc
+    return value
+
+
+def _secret_key(value: str, *, demo: bool) -> Secret:
+    if not value:
+        if demo:
+            # A fresh key per demo run: demo sessions simply end when the demo restarts.
+            return Secret(secrets.token_urlsafe(48))
+        raise SettingsError("PORTAL_SECRET_KEY", "is required (e.g. `openssl rand -hex 32`)")
+    if value.lower() in PLACEHOLDER_SECRETS:
+        raise SettingsError("PORTAL_SECRET_KEY", "is a placeholder; set a random value")
+    if len(value) < 32:
+        raise SettingsError("PORTAL_SECRET_KEY", "must be at least 32 characters")
+    return Secret(value)
+
+
+def _http_url(name: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise SettingsError(name, f"must be an http(s) URL, got {value!r}")
+    if parts.query or parts.fragment:
+        raise SettingsError(name, "must not have a query string or fragment")
+    return value.rstrip("/")
+
+
+def _base_url(value: str) -> str:
+    return _http_url("PORTAL_BASE_URL", value)
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError("PORTAL_TIMEZONE", f"unknown time zone {value!r}") from exc
+    return value
+
+
+def _str_list(config: Config, name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in _get(config, name, "").split(",") if part.strip())
+
+
+def _int_list(config: Config, name: str) -> tuple[int, ...]:
+    items = _str_list(config, name)
+    try:
+        return tuple(int(item) for item in items)
+    except ValueError as exc:
+        raise SettingsError(name, "must be comma-separated whole numbers") from exc
+
+
+def _bool(config: Config, name: str, default: bool) -> bool:
+    value = _get(config, name, "true" if default else "false").lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(name, f"must be true or false, got {value!r}")
+
+
+def _log_level(value: str) -> str:
+    level = value.upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise SettingsError("PORTAL_LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
+    return level
+
+
+def _aes_key(value: str) -> Secret:
+    if len(value) != 43:
+        raise SettingsError("WECOM_CALLBACK_AES_KEY", f"must be 43 characters, got {len(value)}")
+    return Secret(value)
+
+
+def _agent_id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise SettingsError("WECOM_AGENT_ID", f"must be a whole number, got {value!r}") from exc
+
+
+def _wecom(config: Config) -> WeComSettings:
+    return WeComSettings(
+        corp_id=_required(config, "WECOM_CORP_ID"),
+        agent_id=_agent_id(_required(config, "WECOM_AGENT_ID")),
+        secret=Secret(_required(config, "WECOM_SECRET")),
+        callback_token=Secret(_required(config, "WECOM_CALLBACK_TOKEN")),
+        callback_aes_key=_aes_key(_required(config, "WECOM_CALLBACK_AES_KEY")),
+        api_base=_http_url(
+            "WECOM_API_BASE", _get(config, "WECOM_API_BASE", "https://qyapi.weixin.qq.com")
+        ),
+    )
+
+
+def _demo_wecom(
+    config: Config, base_url: str
+) -> tuple[WeComSettings, tuple[int, ...], tuple[str, ...]]:
+    """The demo talks to the built-in sandbox mounted at /_sandbox of the portal itself."""
+    from portal.wecom import sandbox
+
+    sandbox_base = base_url + "/_sandbox"
+    wecom = WeComSettings(
+        corp_id=sandbox.DEMO_CORP_ID,
+        agent_id=sandbox.DEMO_AGENT_ID,
+        secret=Secret(sandbox.DEMO_SECRET),
+        callback_token=Secret(sandbox.DEMO_CALLBACK_TOKEN),
+        callback_aes_key=Secret(sandbox.DEMO_CALLBACK_AES_KEY),
+        api_base=sandbox_base,
+        oauth_base=sandbox_base,
+        web_login_base=sandbox_base,
+    )
+    hr = _int_list(config, "PORTAL_HR_DEPARTMENTS") or (sandbox.DEMO_HR_DEPARTMENT_ID,)
+    admins = _str_list(config, "PORTAL_ADMINS") or (sandbox.DEMO_ADMIN_USERID,)
+    return wecom, hr, admins

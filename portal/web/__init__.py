@@ -1,0 +1,1 @@
+"""HTTP: routes by area, templating, htmx helpers and middleware."""

@@ -1,0 +1,36 @@
+"""What the lifespan shares with every request (typed, instead of module-level singletons)."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict, cast
+
+import httpx
+from starlette.requests import HTTPConnection
+from starlette.templating import Jinja2Templates
+
+from portal.db.database import Database
+from portal.i18n import Catalogs
+from portal.settings import Settings
+
+
+class AppState(TypedDict):
+    settings: Settings
+    db: Database
+    templates: Jinja2Templates
+    catalogs: Catalogs
+    http: httpx.AsyncClient
+
+
+def request_cache(conn: HTTPConnection) -> dict[str, Any]:
+    """Values computed once per request (the signed-in person, the language).
+
+    Kept in the ASGI scope, which is per request; `request.state` may be the lifespan's
+    shared dict under some servers, so nothing per-request may live there.
+    """
+    cache: dict[str, Any] = conn.scope.setdefault("portal.request_cache", {})
+    return cache
+
+
+def app_state(conn: HTTPConnection) -> AppState:
+    """The lifespan's shared services, typed."""
+    return cast(AppState, conn.scope["state"])

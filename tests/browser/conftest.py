@@ -1,0 +1,110 @@
+"""Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium), headless.
+
+- `live_url`: the portal served by uvicorn on a loopback port (SQLite).
+- `browser`: one Chromium per session; `page_factory(viewport=..., user_agent=..., locale=...)`
+  opens pages that record console errors and any request leaving localhost, both asserted
+  empty at the end of the test.
+Screenshots go to `test-artifacts/` at the repository root.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from portal.app import create_app
+from tests.conftest import SettingsFactory, in_ci
+from tests.support.servers import serve_in_thread
+
+CHROMIUM = os.environ.get("PORTAL_TEST_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+PHONE = {"width": 390, "height": 844}
+WECOM_UA = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148 wxwork/4.1.22 MicroMessenger/7.0.1 Language/zh"
+)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(f"SKIPPING BROWSER TESTS: {message}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_url(make_settings: SettingsFactory, sqlite_url: str) -> Iterator[str]:
+    from tests.support.servers import free_port
+
+    port = free_port()
+    settings = make_settings(sqlite_url, PORTAL_BASE_URL=f"http://127.0.0.1:{port}")
+    with serve_in_thread(create_app(settings), port=port) as url:
+        yield url
+
+
+class PageProblems:
+    def __init__(self) -> None:
+        self.console_errors: list[str] = []
+        self.foreign_requests: list[str] = []
+
+
+@pytest.fixture
+def page_factory(browser: Browser) -> Iterator[Callable[..., Page]]:
+    contexts: list[Any] = []
+    problems = PageProblems()
+
+    def open_page(**context_options: Any) -> Page:
+        context = browser.new_context(**context_options)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: message.type == "error"
+            and problems.console_errors.append(message.text),
+        )
+        page.on("pageerror", lambda error: problems.console_errors.append(str(error)))
+        page.on(
+            "request",
+            lambda request: urlsplit(request.url).hostname not in LOCAL_HOSTS
+            and urlsplit(request.url).scheme in {"http", "https", "ws", "wss"}
+            and problems.foreign_requests.append(request.url),
+        )
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert problems.console_errors == [], "console errors in the browser"
+    assert problems.foreign_requests == [], "requests left localhost"
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

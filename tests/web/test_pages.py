@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+
+from portal.web.middleware import CONTENT_SECURITY_POLICY
+
+
+def soup(response: httpx.Response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+@pytest.fixture
+def settings(make_settings, sqlite_url):  # type: ignore[no-untyped-def]
+    """Page tests need a database but not both kinds."""
+    return make_settings(sqlite_url)
+
+
+async def test_landing_default_language_is_chinese(client: httpx.AsyncClient) -> None:
+    page = soup(await client.get("/"))
+    assert page.html is not None and page.html["lang"] == "zh-CN"
+    assert page.select_one("h1").get_text() == "在企业微信里完成面试"
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "lang", "heading"),
+    [
+        ("en-US,en;q=0.9", "en", "Interviews, inside WeCom"),
+        ("zh-CN,zh;q=0.9,en;q=0.8", "zh-CN", "在企业微信里完成面试"),
+        ("fr-FR,en;q=0.5", "en", "Interviews, inside WeCom"),
+        ("fr-FR", "zh-CN", "在企业微信里完成面试"),
+        ("zh-TW", "zh-CN", "在企业微信里完成面试"),
+    ],
+)
+async def test_landing_accept_language_picks_language(
+    client: httpx.AsyncClient, accept_language: str, lang: str, heading: str
+) -> None:
+    page = soup(await client.get("/", headers={"Accept-Language": accept_language}))
+    assert page.html is not None and page.html["lang"] == lang
+    assert page.select_one("h1").get_text() == heading
+
+
+async def test_language_switch_overrides_browser_and_sticks(client: httpx.AsyncClient) -> None:
+    page = soup(await client.get("/"))
+    form = page.select_one("form.language-switch")
+    token = form.select_one("input[name=csrf_token]")["value"]
+    response = await client.post(
+        "/language", data={"language": "en", "next": "/", "csrf_token": token}
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    again = soup(await client.get("/", headers={"Accept-Language": "zh-CN"}))
+    assert again.select_one("h1").get_text() == "Interviews, inside WeCom"
+
+
+@pytest.mark.parametrize("next_value", ["//evil.example/x", "https://evil.example/", "/\\evil"])
+async def test_language_switch_foreign_next_goes_home(
+    client: httpx.AsyncClient, next_value: str
+) -> None:
+    token = soup(await client.get("/")).select_one("input[name=csrf_token]")["value"]
+    response = await client.post(
+        "/language", data={"language": "en", "next": next_value, "csrf_token": token}
+    )
+    assert response.headers["location"] == "/"
+
+
+async def test_language_switch_without_csrf_token_is_403(client: httpx.AsyncClient) -> None:
+    await client.get("/")
+    response = await client.post("/language", data={"language": "en", "next": "/"})
+    assert response.status_code == 403
+    assert soup(response).select_one(".error-status").get_text() == "403"
+
+
+async def test_csrf_token_in_header_is_accepted(client: httpx.AsyncClient) -> None:
+    page = soup(await client.get("/"))
+    token = page.select_one("input[name=csrf_token]")["value"]
+    response = await client.post(
+        "/language",
+        data={"language": "en"},
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+    )
+    assert response.status_code == 303
+
+
+async def test_csrf_token_from_other_session_is_403(app, client: httpx.AsyncClient) -> None:  # type: ignore[no-untyped-def]
+    token = soup(await client.get("/")).select_one("input[name=csrf_token]")["value"]
+    client.cookies.clear()
+    await client.get("/")  # a new session with its own token
+    response = await client.post("/language", data={"language": "en", "csrf_token": token})
+    assert response.status_code == 403
+
+
+async def test_security_headers_on_every_response(client: httpx.AsyncClient) -> None:
+    for path in ["/", "/healthz", "/missing", "/static/css/portal.css"]:
+        response = await client.get(path)
+        assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+
+
+async def test_pages_have_no_inline_script(client: httpx.AsyncClient) -> None:
+    page = soup(await client.get("/"))
+    scripts = page.select("script")
+    assert scripts and all(script.get("src") and not script.get_text() for script in scripts)
+    assert not page.select("[style]")
+
+
+async def test_session_cookie_is_httponly_and_lax(client: httpx.AsyncClient) -> None:
+    response = await client.get("/")
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    assert "secure" not in cookie  # plain http in tests; https_only follows PORTAL_BASE_URL
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("zh-CN", "您访问的页面不存在。"), ("en", "The page you asked for does not exist.")],
+)
+async def test_not_found_page_in_both_languages(
+    client: httpx.AsyncClient, lang: str, text: str
+) -> None:
+    response = await client.get("/no/such/page", headers={"Accept-Language": lang})
+    assert response.status_code == 404
+    page = soup(response)
+    assert page.select_one("h1").get_text() == text
+    assert page.select_one(".error-status").get_text() == "404"
+
+
+async def test_not_found_for_htmx_is_inline_fragment(client: httpx.AsyncClient) -> None:
+    response = await client.get("/no/such/page", headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert response.headers["HX-Retarget"] == "#flash"
+    page = soup(response)
+    assert page.html is None and page.select_one(".alert-error") is not None
+    assert "HX-Request" in response.headers["Vary"]
