@@ -2,69 +2,64 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 
-import httpx
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
-from portal.db.database import Database, DatabaseUnavailable
-from portal.db.urls import redacted
 from portal.i18n import Catalogs
+from portal.jobs import run_jobs
+from portal.services import build_sandbox, open_state, worker_jobs
 from portal.settings import Settings
-from portal.web import health, home
+from portal.web import admin, auth, health, home
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.middleware import RequestLogMiddleware, SecurityHeadersMiddleware
 from portal.web.state import AppState
 from portal.web.templating import STATIC_DIR, build_templates
 
-log = logging.getLogger(__name__)
-
 SESSION_COOKIE = "portal_session"
-HTTP_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
-def build_routes(settings: Settings) -> list[BaseRoute]:
+def build_routes(settings: Settings, sandbox: ASGIApp | None) -> list[BaseRoute]:
     routes: list[BaseRoute] = [
         *home.routes,
         *health.routes,
+        *auth.routes,
+        *admin.routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
-    if settings.sandbox_mount:
-        from portal.wecom.sandbox import SandboxConfig, create_sandbox_app
-
-        sandbox = create_sandbox_app(
-            SandboxConfig.demo(callback_url=settings.url("/wecom/callback"))
-        )
+    if settings.sandbox_mount and sandbox is not None:
         routes.append(Mount(settings.sandbox_mount, app=sandbox, name="sandbox"))
     return routes
 
 
-def create_app(settings: Settings) -> Starlette:
-    """Build the ASGI app; nothing connects until the lifespan starts."""
+def create_app(settings: Settings, *, run_worker: bool = False) -> Starlette:
+    """Build the ASGI app; nothing connects until the lifespan starts.
+
+    `run_worker` runs the background jobs in this process (`portal serve` without
+    `--no-worker`, and the demo).
+    """
     catalogs = Catalogs()
     templates = build_templates()
+    sandbox = build_sandbox(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
-        db = Database(settings.database_url)
-        try:
-            await db.connect()
-        except DatabaseUnavailable as exc:
-            # Keep serving: /healthz reports 503 and the pool reconnects when it is back.
-            log.warning("database %s unreachable at start: %s", redacted(db.url), exc)
-        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as http:
+        async with open_state(settings, templates, catalogs, sandbox) as state:
+            stop = asyncio.Event()
+            jobs = asyncio.create_task(run_jobs(worker_jobs(state), stop)) if run_worker else None
             try:
-                yield AppState(
-                    settings=settings, db=db, templates=templates, catalogs=catalogs, http=http
-                )
+                yield state
             finally:
-                await db.disconnect()
+                stop.set()
+                if jobs is not None:
+                    await jobs
 
     middleware = [
         Middleware(RequestLogMiddleware),
@@ -80,7 +75,7 @@ def create_app(settings: Settings) -> Starlette:
     ]
     return Starlette(
         debug=False,  # never a traceback to the user, even in the demo
-        routes=build_routes(settings),
+        routes=build_routes(settings, sandbox),
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,

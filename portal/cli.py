@@ -28,7 +28,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     configure_logging(settings.log_level)
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, run_worker=not args.no_worker),
         host=args.host,
         port=args.port,
         access_log=False,
@@ -53,6 +53,41 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         print(f"{where}: already at {after}; nothing to do")
     else:
         print(f"{where}: migrated {before or 'empty'} -> {after}")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from portal.logs import configure_logging
+    from portal.worker import run_worker
+
+    settings = _settings(args)
+    configure_logging(settings.log_level)
+    asyncio.run(run_worker(settings))
+    return 0
+
+
+def cmd_sync_contacts(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from portal.logs import configure_logging
+    from portal.wecom import WeComError
+    from portal.worker import sync_contacts_once
+
+    settings = _settings(args)
+    configure_logging("WARNING")
+    try:
+        report = asyncio.run(sync_contacts_once(settings))
+    except WeComError as exc:
+        return _fail(f"WeCom refused the sync: errcode {exc.errcode} ({exc.errmsg})")
+    skipped = report["skipped_departments"]
+    print(
+        f"added {report['added']}, updated {report['updated']}, "
+        f"deactivated {report['deactivated']}, unchanged {report['unchanged']}, "
+        f"departments {report['departments']}"
+        + (f", skipped departments {skipped}" if skipped else "")
+    )
     return 0
 
 
@@ -91,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-worker", action="store_true", help="Do not run the notification worker in-process."
     )
+    add("worker", cmd_worker, "Run the background jobs (notifications, daily contact sync).")
+    add("sync-contacts", cmd_sync_contacts, "Sync departments and members from WeCom now.")
     migrate = add("migrate", cmd_migrate, "Apply database migrations; a no-op when up to date.")
     migrate.add_argument(
         "--demo", action="store_true", help="Use the demo defaults (no secrets needed)."

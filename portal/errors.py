@@ -16,6 +16,8 @@ class PortalError(Exception):
 
     status = 400
     message = N_("The request could not be handled.")
+    # Where the error page's button leads: (route name, label msgid). None: the start page.
+    action: tuple[str, str] | None = None
 
     def __init__(self, message: str | None = None, **params: Any) -> None:
         if message is not None:

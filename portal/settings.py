@@ -220,6 +220,14 @@ def _wecom(config: Config) -> WeComSettings:
         api_base=_http_url(
             "WECOM_API_BASE", _get(config, "WECOM_API_BASE", "https://qyapi.weixin.qq.com")
         ),
+        # Only a staging set-up that runs `portal sandbox` changes these two.
+        oauth_base=_http_url(
+            "WECOM_OAUTH_BASE", _get(config, "WECOM_OAUTH_BASE", "https://open.weixin.qq.com")
+        ),
+        web_login_base=_http_url(
+            "WECOM_WEB_LOGIN_BASE",
+            _get(config, "WECOM_WEB_LOGIN_BASE", "https://login.work.weixin.qq.com"),
+        ),
     )
 
 

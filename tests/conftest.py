@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -23,7 +25,10 @@ from starlette.applications import Starlette
 from portal.app import create_app
 from portal.db.database import Database
 from portal.settings import Settings, load_settings
+from portal.wecom import sandbox
+from portal.wecom.sandbox import SandboxConfig
 from tests.support import databases
+from tests.support.sandbox import AppSwitch, SandboxControl, sandbox_server
 
 TEST_SECRET_KEY = "test-secret-key-0123456789-abcdefghijklmnop"
 TEST_AES_KEY = "k" * 43
@@ -77,26 +82,58 @@ async def db(db_url: str) -> AsyncIterator[Database]:
         await database.disconnect()
 
 
-def environ_for(database_url: str, **overrides: str) -> dict[str, str]:
+def environ_for(
+    database_url: str, wecom_base: str = "http://127.0.0.1:9", **overrides: str
+) -> dict[str, str]:
+    """A complete environment for the demo corp, with WeCom at `wecom_base` (the sandbox)."""
     environ = {
         "PORTAL_DATABASE_URL": database_url,
         "PORTAL_SECRET_KEY": TEST_SECRET_KEY,
         "PORTAL_BASE_URL": "http://testserver",
-        "WECOM_CORP_ID": "wwtestcorp00000001",
-        "WECOM_AGENT_ID": "1000002",
-        "WECOM_SECRET": "test-wecom-secret",
-        "WECOM_CALLBACK_TOKEN": "testCallbackToken",
-        "WECOM_CALLBACK_AES_KEY": TEST_AES_KEY,
-        "WECOM_API_BASE": "http://127.0.0.1:9",
+        "PORTAL_ADMINS": sandbox.DEMO_ADMIN_USERID,
+        "PORTAL_HR_DEPARTMENTS": str(sandbox.DEMO_HR_DEPARTMENT_ID),
+        "WECOM_CORP_ID": sandbox.DEMO_CORP_ID,
+        "WECOM_AGENT_ID": str(sandbox.DEMO_AGENT_ID),
+        "WECOM_SECRET": sandbox.DEMO_SECRET,
+        "WECOM_CALLBACK_TOKEN": sandbox.DEMO_CALLBACK_TOKEN,
+        "WECOM_CALLBACK_AES_KEY": sandbox.DEMO_CALLBACK_AES_KEY,
+        "WECOM_API_BASE": wecom_base,
+        "WECOM_OAUTH_BASE": wecom_base,
+        "WECOM_WEB_LOGIN_BASE": wecom_base,
     }
     environ.update(overrides)
     return environ
 
 
+@pytest.fixture(scope="session")
+def _wecom_server() -> Iterator[tuple[AppSwitch, str]]:
+    with sandbox_server() as server:
+        yield server
+
+
 @pytest.fixture
-def make_settings() -> SettingsFactory:
+def wecom_config() -> SandboxConfig:
+    """The sandbox's corp for this test; override in a module to change the organisation."""
+    return SandboxConfig()
+
+
+@pytest.fixture
+def wecom(
+    _wecom_server: tuple[AppSwitch, str], wecom_config: SandboxConfig
+) -> Iterator[SandboxControl]:
+    """A fresh WeCom sandbox for this test, over real HTTP on loopback, and its control API."""
+    switch, url = _wecom_server
+    control = SandboxControl(url)
+    control.install(switch, wecom_config)
+    yield control
+    control.close()
+    switch.app = None
+
+
+@pytest.fixture
+def make_settings(wecom: SandboxControl) -> SettingsFactory:
     def factory(database_url: str, **overrides: str) -> Settings:
-        return load_settings(environ_for(database_url, **overrides), env_file=None)
+        return load_settings(environ_for(database_url, wecom.base_url, **overrides), env_file=None)
 
     return factory
 
@@ -132,7 +169,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             if outcome == "passed" and report.when != "call":
                 continue
             for database in ("sqlite", "postgresql"):
-                if f"[{database}" in nodeid or f"-{database}]" in nodeid or f"-{database}-" in nodeid:
+                if (
+                    f"[{database}" in nodeid
+                    or f"-{database}]" in nodeid
+                    or f"-{database}-" in nodeid
+                ):
                     counts.setdefault(database, {}).setdefault(outcome, 0)
                     counts[database][outcome] += 1
     if counts:
@@ -140,3 +181,38 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for database, by_outcome in sorted(counts.items()):
             summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(by_outcome.items()))
             terminalreporter.write_line(f"{database}: {summary}")
+
+
+class Auth:
+    """Signs a test client in through the real flow: /login/wecom → sandbox code → callback."""
+
+    def __init__(self, client: httpx.AsyncClient, wecom: SandboxControl) -> None:
+        self.client = client
+        self.wecom = wecom
+
+    async def start(self) -> str:
+        """Begin a web login; returns the state the portal bound to the session."""
+        response = await self.client.get("/login/wecom")
+        assert response.status_code == 303, response.text
+        return parse_qs(urlsplit(response.headers["location"]).query)["state"][0]
+
+    async def login_as(self, userid: str) -> httpx.Response:
+        state = await self.start()
+        code = self.wecom.code_for(userid)
+        response = await self.client.get("/auth/callback", params={"code": code, "state": state})
+        assert response.status_code == 303, response.text
+        return response
+
+    async def csrf_token(self) -> str:
+        page = await self.client.get("/")
+        match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert match, "no CSRF token on the start page"
+        return match.group(1)
+
+    async def logout(self) -> None:
+        await self.client.post("/logout", data={"csrf_token": await self.csrf_token()})
+
+
+@pytest.fixture
+def auth(client: httpx.AsyncClient, wecom: SandboxControl) -> Auth:
+    return Auth(client, wecom)

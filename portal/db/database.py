@@ -85,10 +85,10 @@ class Database:
 
     async def fetch_one(self, query: ClauseElement | str, values: Values = None) -> Row | None:
         row = await self._db.fetch_one(query, values)
-        return None if row is None else row._mapping
+        return None if row is None else _decoded(row)
 
     async def fetch_all(self, query: ClauseElement | str, values: Values = None) -> Sequence[Row]:
-        return [row._mapping for row in await self._db.fetch_all(query, values)]
+        return [_decoded(row) for row in await self._db.fetch_all(query, values)]
 
     async def fetch_val(self, query: ClauseElement | str, values: Values = None) -> Any:
         return await self._db.fetch_val(query, values)
@@ -99,6 +99,14 @@ class Database:
 
     async def execute_many(self, query: ClauseElement | str, values: list[dict[str, Any]]) -> None:
         await self._db.execute_many(query, values)
+
+
+def _decoded(row: Any) -> Row:
+    """The row with each column's result processing applied (JSON decoded on PostgreSQL).
+
+    `databases` applies column types only on item access, not through `_mapping`.
+    """
+    return {key: row[key] for key in row._mapping.keys()}
 
 
 def _prepare_sqlite_file(url: str) -> None:

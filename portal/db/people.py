@@ -28,6 +28,7 @@ class Person:
     locale: str | None
     digest_opt_in: bool
     active: bool
+    blocked: bool
     last_login_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -66,3 +67,158 @@ async def list_people(db: Database, *, ids: Sequence[int]) -> list[Person]:
         return []
     rows = await db.fetch_all(sa.select(people).where(people.c.id.in_(list(ids))))
     return [person_from_row(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    """What WeCom says about a member, in the portal's words."""
+
+    wecom_userid: str
+    name: str
+    english_name: str | None
+    department_ids: tuple[int, ...]
+    position: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    people: list[Person]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+async def upsert_member(
+    db: Database, profile: MemberProfile, *, role: str, now: datetime
+) -> tuple[Person, bool]:
+    """Insert or refresh a member (active again if they were not); returns (person, changed)."""
+    values = {
+        "name": profile.name,
+        "english_name": profile.english_name,
+        "department_ids": list(profile.department_ids),
+        "position": profile.position,
+        "email": profile.email,
+        "role": role,
+        "active": True,
+    }
+    existing = await get_person_by_userid(db, profile.wecom_userid)
+    if existing is None:
+        await db.execute(
+            people.insert().values(
+                wecom_userid=profile.wecom_userid, created_at=now, updated_at=now, **values
+            )
+        )
+        person = await get_person_by_userid(db, profile.wecom_userid)
+        assert person is not None
+        return person, True
+    values["active"] = not existing.blocked
+    current = {
+        "name": existing.name,
+        "english_name": existing.english_name,
+        "department_ids": list(existing.department_ids),
+        "position": existing.position,
+        "email": existing.email,
+        "role": existing.role,
+        "active": existing.active,
+    }
+    if current == values:
+        return existing, False
+    await db.execute(
+        people.update().where(people.c.id == existing.id).values(updated_at=now, **values)
+    )
+    person = await get_person(db, existing.id)
+    assert person is not None
+    return person, True
+
+
+async def mark_signed_in(db: Database, person_id: int, *, now: datetime) -> None:
+    await db.execute(people.update().where(people.c.id == person_id).values(last_login_at=now))
+
+
+async def set_role_override(
+    db: Database, person_id: int, *, override: str | None, role: str, now: datetime
+) -> None:
+    await db.execute(
+        people.update()
+        .where(people.c.id == person_id)
+        .values(role_override=override, role=role, updated_at=now)
+    )
+
+
+async def set_active(
+    db: Database, person_id: int, *, active: bool, blocked: bool, now: datetime
+) -> None:
+    await db.execute(
+        people.update()
+        .where(people.c.id == person_id)
+        .values(active=active, blocked=blocked, updated_at=now)
+    )
+
+
+async def set_preferences(
+    db: Database, person_id: int, *, locale: str | None = None, timezone: str | None = None
+) -> None:
+    values: dict[str, Any] = {}
+    if locale is not None:
+        values["locale"] = locale
+    if timezone is not None:
+        values["timezone"] = timezone
+    if values:
+        await db.execute(people.update().where(people.c.id == person_id).values(**values))
+
+
+async def deactivate(db: Database, person_ids: list[int], *, now: datetime) -> None:
+    if person_ids:
+        await db.execute(
+            people.update().where(people.c.id.in_(person_ids)).values(active=False, updated_at=now)
+        )
+
+
+async def list_all_people(db: Database) -> list[Person]:
+    rows = await db.fetch_all(sa.select(people).order_by(people.c.id))
+    return [person_from_row(row) for row in rows]
+
+
+def _search_condition(query: str) -> sa.ColumnElement[bool]:
+    if not query:
+        return sa.true()
+    # Escape LIKE wildcards so a search for "50%" means the text, not a pattern.
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped.lower()}%"
+    return sa.or_(
+        sa.func.lower(people.c.name).like(pattern, escape="\\"),
+        sa.func.lower(people.c.english_name).like(pattern, escape="\\"),
+        sa.func.lower(people.c.wecom_userid).like(pattern, escape="\\"),
+    )
+
+
+async def search_people(
+    db: Database,
+    *,
+    query: str = "",
+    page: int = 1,
+    per_page: int = 25,
+    active_only: bool = False,
+) -> PeoplePage:
+    condition = _search_condition(query.strip())
+    if active_only:
+        condition = sa.and_(condition, people.c.active.is_(True))
+    total = await db.fetch_val(sa.select(sa.func.count()).select_from(people).where(condition))
+    rows = await db.fetch_all(
+        sa.select(people)
+        .where(condition)
+        .order_by(people.c.active.desc(), people.c.name, people.c.id)
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    )
+    return PeoplePage(
+        people=[person_from_row(row) for row in rows],
+        page=page,
+        per_page=per_page,
+        total=int(total or 0),
+    )

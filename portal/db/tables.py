@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from portal.db.types import UTCDateTime
+from portal.db.types import JSONValue, UTCDateTime
 
 metadata = sa.MetaData(
     naming_convention={
@@ -43,7 +43,7 @@ people = sa.Table(
     sa.Column("wecom_userid", sa.String(64), nullable=False, unique=True),
     sa.Column("name", sa.String(128), nullable=False),
     sa.Column("english_name", sa.String(128), nullable=True),
-    sa.Column("department_ids", sa.JSON, nullable=False),
+    sa.Column("department_ids", JSONValue(), nullable=False),
     sa.Column("position", sa.String(128), nullable=True),
     sa.Column("email", sa.String(254), nullable=True),
     sa.Column("role", sa.String(16), nullable=False, server_default="interviewer"),
@@ -53,6 +53,8 @@ people = sa.Table(
     sa.Column("locale", sa.String(8), nullable=True),
     sa.Column("digest_opt_in", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    # Switched off by an admin (not by WeCom): sign-in and contact sync leave it off.
+    sa.Column("blocked", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("last_login_at", UTCDateTime(), nullable=True),
     _created(),
     _updated(),
@@ -194,7 +196,7 @@ outbox = sa.Table(
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("recipient", sa.String(64), nullable=False),  # WeCom userid
     sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="SET NULL"), nullable=True),
-    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("payload", JSONValue(), nullable=False),
     # (event, interview, recipient, version): a repeated action cannot send twice.
     sa.Column("dedupe_key", sa.String(255), nullable=False, unique=True),
     sa.Column("status", sa.String(16), nullable=False, server_default="pending"),
@@ -234,7 +236,7 @@ audit_log = sa.Table(
     sa.Column("action", sa.String(64), nullable=False),
     sa.Column("target_kind", sa.String(32), nullable=True),
     sa.Column("target_id", sa.String(64), nullable=True),
-    sa.Column("detail", sa.JSON, nullable=True),
+    sa.Column("detail", JSONValue(), nullable=True),
     sa.Column("ip", sa.String(64), nullable=True),
 )
 sa.Index("ix_audit_log_at", audit_log.c.at)

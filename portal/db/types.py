@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,3 +39,17 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         if moment.tzinfo is None:
             return moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)
+
+
+class JSONValue(sa.TypeDecorator[Any]):
+    """JSON that always comes back decoded.
+
+    `databases` talks to asyncpg without SQLAlchemy's json codec, so PostgreSQL hands back
+    the raw text; decode it here so callers see the same value on both databases.
+    """
+
+    impl = sa.JSON()
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return json.loads(value) if isinstance(value, str) else value

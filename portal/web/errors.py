@@ -30,20 +30,33 @@ STATUS_MESSAGES = {
 PAGES_WITH_OWN_TEMPLATE = {403, 404, 500}
 
 
-def error_response(request: Request, status: int, message: str) -> Response:
-    text = translate(request, message)
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    action: tuple[str, str] | None = None,
+    params: dict[str, object] | None = None,
+) -> Response:
+    text = translate(request, message, **(params or {}))
     if HtmxDetails.of(request).request:
         response = render(request, "errors/_inline.html", {"message": text}, status=status)
         # htmx swaps no 4xx/5xx by default; the base config lets errors show in #flash.
         return retarget(response, "#flash")
     template = f"errors/{status}.html" if status in PAGES_WITH_OWN_TEMPLATE else "errors/error.html"
-    return render(request, template, {"status": status, "message": text}, status=status)
+    route_name, label = action or ("home:landing", N_("Back to the start page"))
+    context = {
+        "status": status,
+        "message": text,
+        "action_url": request.url_for(route_name).path,
+        "action_label": translate(request, label),
+    }
+    return render(request, template, context, status=status)
 
 
 async def portal_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PortalError)
     log.info("%s %s refused: %s", request.method, loggable_path(request.url.path), exc)
-    return error_response(request, exc.status, exc.message)
+    return error_response(request, exc.status, exc.message, exc.action, exc.params)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

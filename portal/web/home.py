@@ -7,15 +7,29 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from portal.db.departments import department_names
 from portal.i18n import normalise
-from portal.web.access import Access
+from portal.web.access import Access, current_user
 from portal.web.language import SESSION_KEY as LANGUAGE_KEY
-from portal.web.rendering import render
+from portal.web.navigation import ROLE_LABELS
+from portal.web.rendering import render, translate
 from portal.web.routing import route
+from portal.web.state import app_state
 
 
 async def landing(request: Request) -> Response:
-    return render(request, "home/landing.html")
+    user = await current_user(request)
+    if user is None:
+        return render(request, "home/landing.html")
+    names = await department_names(app_state(request)["db"])
+    return render(
+        request,
+        "home/home.html",
+        {
+            "role_label": translate(request, ROLE_LABELS[user.role]),
+            "department_names": [names[i] for i in user.department_ids if i in names],
+        },
+    )
 
 
 def local_path(value: object, default: str = "/") -> str:

@@ -13,6 +13,7 @@ from portal.i18n import LANGUAGE_NAMES, Language
 from portal.web.csrf import csrf_token
 from portal.web.htmx import HtmxDetails, vary_on_htmx
 from portal.web.language import choose_language
+from portal.web.navigation import nav_items
 from portal.web.state import app_state, request_cache
 
 # htmx 2 swaps nothing on 4xx by default; 422 carries a re-rendered form, so swap it.
@@ -62,6 +63,7 @@ def base_context(request: Request) -> dict[str, Any]:
         "sandbox_mount": settings.sandbox_mount,
         "htmx_config": HTMX_CONFIG,
         "current_path": request.url.path,
+        "nav": nav_items(request, language),
     }
 
 

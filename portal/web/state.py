@@ -9,8 +9,10 @@ from starlette.requests import HTTPConnection
 from starlette.templating import Jinja2Templates
 
 from portal.db.database import Database
+from portal.directory.service import RoleSources
 from portal.i18n import Catalogs
 from portal.settings import Settings
+from portal.wecom import WeComClient
 
 
 class AppState(TypedDict):
@@ -19,6 +21,8 @@ class AppState(TypedDict):
     templates: Jinja2Templates
     catalogs: Catalogs
     http: httpx.AsyncClient
+    wecom: WeComClient
+    role_sources: RoleSources
 
 
 def request_cache(conn: HTTPConnection) -> dict[str, Any]:

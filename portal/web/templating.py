@@ -63,6 +63,13 @@ def _format_time(context: Context, value: datetime | None, fmt: str = "short") -
     )
 
 
+@pass_context
+def _url_for(context: Context, name: str, /, **path_params: object) -> str:
+    """A path, never an absolute URL: links must not depend on the Host header."""
+    request = context["request"]
+    return str(request.url_for(name, **path_params).path)
+
+
 def build_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -74,6 +81,7 @@ def build_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment
     )
     # newstyle gettext: `_("Hello %(name)s", name=x)` escapes and formats safely.
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["url_for"] = _url_for
     env.filters["datetime"] = _format_datetime
     env.filters["date"] = _format_date
     env.filters["time"] = _format_time

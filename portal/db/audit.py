@@ -1,0 +1,89 @@
+"""The audit log: who did what, when (sign-ins, role changes, syncs, overrides)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.db.database import Database
+from portal.db.tables import audit_log
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # person, candidate, system, wecom
+    id: str | None = None
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls("system")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor_kind: str
+    actor_id: str | None
+    action: str
+    target_kind: str | None
+    target_id: str | None
+    detail: dict[str, Any] | None
+    ip: str | None
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+async def record(
+    db: Database,
+    action: str,
+    *,
+    actor: Actor,
+    target_kind: str | None = None,
+    target_id: object = None,
+    detail: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> None:
+    await db.execute(
+        audit_log.insert().values(
+            at=datetime.now(UTC),
+            actor_kind=actor.kind,
+            actor_id=actor.id,
+            action=action,
+            target_kind=target_kind,
+            target_id=None if target_id is None else str(target_id),
+            detail=detail,
+            ip=ip,
+        )
+    )
+
+
+async def list_entries(
+    db: Database, *, page: int = 1, per_page: int = 50, action: str | None = None
+) -> AuditPage:
+    condition = sa.true() if action is None else audit_log.c.action == action
+    total = await db.fetch_val(sa.select(sa.func.count()).select_from(audit_log).where(condition))
+    rows = await db.fetch_all(
+        sa.select(audit_log)
+        .where(condition)
+        .order_by(audit_log.c.id.desc())
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    )
+    entries = [
+        AuditEntry(**{key: row[key] for key in AuditEntry.__dataclass_fields__}) for row in rows
+    ]
+    return AuditPage(entries=entries, page=page, per_page=per_page, total=int(total or 0))

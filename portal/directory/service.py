@@ -1,0 +1,172 @@
+"""Use cases of the directory: sign a member in, change a role, switch someone off.
+
+Each opens its own transaction; WeCom is asked before the transaction starts so a slow
+WeCom never holds database locks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from portal.db import audit
+from portal.db.audit import Actor
+from portal.db.database import Database
+from portal.db.people import (
+    MemberProfile,
+    Person,
+    get_person,
+    get_person_by_userid,
+    mark_signed_in,
+    set_active,
+    set_role_override,
+    upsert_member,
+)
+from portal.directory.errors import MemberInactive, NotAMember, WeComUnreachable
+from portal.directory.roles import Role, RolePolicy, compute_role
+from portal.errors import BadRequest, NotFound
+from portal.i18n import N_
+from portal.wecom import WeComClient, WeComError, WeComUnavailable, WeComUser
+from portal.wecom.errors import SystemBusy, UnknownUser
+
+
+@dataclass(frozen=True)
+class RoleSources:
+    """Where roles come from (settings): admins, HR departments, HR tags."""
+
+    admins: tuple[str, ...]
+    hr_departments: tuple[int, ...]
+    hr_tags: tuple[int, ...]
+
+
+async def load_role_policy(wecom: WeComClient, sources: RoleSources) -> RolePolicy:
+    """Resolve HR tags to members and departments (a tag may carry either)."""
+    tag_members: set[str] = set()
+    tag_departments: set[int] = set()
+    for tagid in sources.hr_tags:
+        tag = await wecom.user.get_tag(tagid)
+        tag_members.update(tag.userids)
+        tag_departments.update(tag.department_ids)
+    return RolePolicy(
+        admins=frozenset(sources.admins),
+        hr_departments=frozenset(sources.hr_departments) | tag_departments,
+        hr_tag_members=frozenset(tag_members),
+    )
+
+
+def profile_of(user: WeComUser) -> MemberProfile:
+    return MemberProfile(
+        wecom_userid=user.userid,
+        name=user.name,
+        english_name=user.english_name or user.alias,
+        department_ids=user.department_ids,
+        position=user.position,
+        email=user.biz_mail or user.email,
+    )
+
+
+async def sign_in(
+    db: Database, wecom: WeComClient, sources: RoleSources, *, userid: str, ip: str | None
+) -> Person:
+    """A member WeCom vouched for: refresh their profile and role, and record the sign-in."""
+    try:
+        user = await wecom.user.get(userid)
+        policy = await load_role_policy(wecom, sources)
+    except UnknownUser as exc:
+        raise NotAMember() from exc
+    except (WeComUnavailable, SystemBusy) as exc:
+        raise WeComUnreachable() from exc
+    if not user.active:
+        raise MemberInactive()
+    now = datetime.now(UTC)
+    async with db.transaction():
+        existing = await get_person_by_userid(db, userid)
+        if existing is not None and existing.blocked:
+            raise MemberInactive()
+        role = compute_role(
+            policy,
+            userid=userid,
+            department_ids=user.department_ids,
+            override=existing.role_override if existing else None,
+        )
+        person, _ = await upsert_member(db, profile_of(user), role=role, now=now)
+        await mark_signed_in(db, person.id, now=now)
+        await audit.record(
+            db,
+            "sign_in",
+            actor=Actor("person", userid),
+            target_kind="person",
+            target_id=person.id,
+            detail={"role": role.value},
+            ip=ip,
+        )
+    return person
+
+
+ROLE_CHOICES = ("auto", Role.HR.value, Role.INTERVIEWER.value)
+
+
+async def change_role(
+    db: Database,
+    wecom: WeComClient,
+    sources: RoleSources,
+    *,
+    person_id: int,
+    choice: str,
+    actor: Person,
+) -> Person:
+    """An admin sets a role (or "auto": back to departments and tags)."""
+    if choice not in ROLE_CHOICES:
+        raise BadRequest(N_("Unknown role."))
+    try:
+        policy = await load_role_policy(wecom, sources)
+    except WeComError as exc:
+        raise WeComUnreachable() from exc
+    now = datetime.now(UTC)
+    async with db.transaction():
+        person = await get_person(db, person_id)
+        if person is None:
+            raise NotFound()
+        override = None if choice == "auto" else choice
+        role = compute_role(
+            policy,
+            userid=person.wecom_userid,
+            department_ids=person.department_ids,
+            override=override,
+        )
+        await set_role_override(db, person.id, override=override, role=role, now=now)
+        await audit.record(
+            db,
+            "role_changed",
+            actor=Actor("person", actor.wecom_userid),
+            target_kind="person",
+            target_id=person.id,
+            detail={"from": person.role, "to": role.value, "override": override},
+        )
+        updated = await get_person(db, person.id)
+    assert updated is not None
+    return updated
+
+
+async def change_active(db: Database, *, person_id: int, active: bool, actor: Person) -> Person:
+    """An admin switches a person on or off (their history stays)."""
+    if person_id == actor.id and not active:
+        raise BadRequest(N_("You cannot deactivate yourself."))
+    now = datetime.now(UTC)
+    async with db.transaction():
+        person = await get_person(db, person_id)
+        if person is None:
+            raise NotFound()
+        # Blocked remembers that an admin, not WeCom, switched them off: a sign-in or a
+        # contact sync must not switch them back on.
+        await set_active(db, person.id, active=active, blocked=not active, now=now)
+        await audit.record(
+            db,
+            "person_activated" if active else "person_deactivated",
+            actor=Actor("person", actor.wecom_userid),
+            target_kind="person",
+            target_id=person.id,
+        )
+        updated = await get_person(db, person.id)
+    assert updated is not None
+    return updated

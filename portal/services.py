@@ -1,0 +1,105 @@
+"""The services one process shares (database, HTTP, WeCom client), opened and closed once.
+
+`portal serve`'s lifespan and `portal worker` both use `open_state`, so a background job
+runs against exactly what a request sees.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+from starlette.routing import Mount, Router
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp
+
+from portal.db.database import Database, DatabaseUnavailable
+from portal.db.tokens import DatabaseTokenStore
+from portal.db.urls import redacted
+from portal.directory.service import RoleSources
+from portal.directory.sync import sync_if_due
+from portal.i18n import Catalogs
+from portal.jobs import Job
+from portal.settings import Settings
+from portal.web.state import AppState
+from portal.wecom import WeComClient
+
+log = logging.getLogger(__name__)
+
+HTTP_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+
+
+def build_sandbox(settings: Settings) -> ASGIApp | None:
+    """The demo's WeCom stand-in, mounted in the portal itself."""
+    if not settings.sandbox_mount:
+        return None
+    from portal.wecom.sandbox import SandboxConfig, create_sandbox_app
+
+    return create_sandbox_app(SandboxConfig(callback_url=settings.url("/wecom/callback")))
+
+
+def wecom_http(settings: Settings, sandbox: ASGIApp | None) -> httpx.AsyncClient:
+    """The HTTP client for WeCom API calls.
+
+    In the demo they go in-process to the mounted sandbox, so the portal never calls itself
+    over the network (and can sync contacts before its own server is listening).
+    """
+    if sandbox is None or not settings.sandbox_mount:
+        return httpx.AsyncClient(timeout=HTTP_TIMEOUT)
+    router = Router(routes=[Mount(settings.sandbox_mount, app=sandbox)])
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=router), timeout=HTTP_TIMEOUT)
+
+
+def build_wecom_client(settings: Settings, http: httpx.AsyncClient, db: Database) -> WeComClient:
+    """One client per process; its token lives in the database so every process shares it."""
+    return WeComClient(
+        http,
+        corp_id=settings.wecom.corp_id,
+        corp_secret=str(settings.wecom.secret),
+        agent_id=settings.wecom.agent_id,
+        token_store=DatabaseTokenStore(db),
+        api_base=settings.wecom.api_base,
+        oauth_base=settings.wecom.oauth_base,
+        web_login_base=settings.wecom.web_login_base,
+    )
+
+
+def role_sources(settings: Settings) -> RoleSources:
+    return RoleSources(
+        admins=settings.admins, hr_departments=settings.hr_departments, hr_tags=settings.hr_tags
+    )
+
+
+def worker_jobs(state: AppState) -> list[Job]:
+    db, wecom, sources = state["db"], state["wecom"], state["role_sources"]
+    return [Job("contacts-sync", lambda: sync_if_due(db, wecom, sources), interval=600)]
+
+
+@contextlib.asynccontextmanager
+async def open_state(
+    settings: Settings,
+    templates: Jinja2Templates,
+    catalogs: Catalogs,
+    sandbox: ASGIApp | None = None,
+) -> AsyncIterator[AppState]:
+    db = Database(settings.database_url)
+    try:
+        await db.connect()
+    except DatabaseUnavailable as exc:
+        # Keep serving: /healthz reports 503 and the pool reconnects when it is back.
+        log.warning("database %s unreachable at start: %s", redacted(db.url), exc)
+    try:
+        async with wecom_http(settings, sandbox) as http:
+            yield AppState(
+                settings=settings,
+                db=db,
+                templates=templates,
+                catalogs=catalogs,
+                http=http,
+                wecom=build_wecom_client(settings, http, db),
+                role_sources=role_sources(settings),
+            )
+    finally:
+        await db.disconnect()

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+
+from portal.db.audit import list_entries
+from portal.db.database import Database
+from portal.db.people import MemberProfile, get_person_by_userid, list_all_people, upsert_member
+from portal.directory.roles import Role, RolePolicy, compute_role
+from portal.directory.service import RoleSources, change_active, change_role
+from portal.directory.sync import sync_contacts, sync_if_due
+from portal.wecom import WeComClient, sandbox
+from portal.wecom.sandbox import SandboxConfig
+from tests.support.sandbox import SandboxControl
+
+ACTIVE_DEMO_MEMBERS = 11
+
+
+async def test_sync_adds_active_members_with_roles(
+    db: Database, wecom_client: WeComClient, sources: RoleSources
+) -> None:
+    report = await sync_contacts(db, wecom_client, sources)
+    assert (report.added, report.updated, report.deactivated) == (ACTIVE_DEMO_MEMBERS, 0, 0)
+    assert report.departments == 6 and report.skipped_departments == []
+    roles = {p.wecom_userid: p.role for p in await list_all_people(db)}
+    assert roles[sandbox.DEMO_ADMIN_USERID] == "admin"
+    assert roles["liuyang"] == "hr" and roles["zhaolei"] == "hr"  # the HR tag
+    assert roles[sandbox.DEMO_INTERVIEWER_USERID] == "interviewer"
+    assert sandbox.DEMO_DISABLED_USERID not in roles and sandbox.DEMO_LEFT_USERID not in roles
+    person = await get_person_by_userid(db, "zhangwei")
+    assert person is not None and person.name == "张伟" and person.english_name == "Zhang Wei"
+
+
+async def test_sync_twice_changes_nothing(
+    db: Database, wecom_client: WeComClient, sources: RoleSources
+) -> None:
+    await sync_contacts(db, wecom_client, sources)
+    again = await sync_contacts(db, wecom_client, sources)
+    assert (again.added, again.updated, again.deactivated) == (0, 0, 0)
+    assert again.unchanged == ACTIVE_DEMO_MEMBERS
+    audit = await list_entries(db, action="contacts_sync")
+    assert audit.total == 2 and audit.entries[0].detail is not None
+    assert audit.entries[0].detail["unchanged"] == ACTIVE_DEMO_MEMBERS
+
+
+async def test_sync_member_gone_from_wecom_is_deactivated_not_deleted(
+    db: Database, wecom_client: WeComClient, sources: RoleSources
+) -> None:
+    now = datetime.now(UTC)
+    profile = MemberProfile("ghost", "幽灵", None, (2,), None, None)
+    await upsert_member(db, profile, role="interviewer", now=now)
+    report = await sync_contacts(db, wecom_client, sources)
+    ghost = await get_person_by_userid(db, "ghost")
+    assert report.deactivated == 1
+    assert ghost is not None and not ghost.active
+
+
+async def test_sync_unreadable_department_is_skipped_and_its_people_kept(
+    db: Database, wecom_client: WeComClient, sources: RoleSources, wecom: SandboxControl
+) -> None:
+    await sync_contacts(db, wecom_client, sources)
+    wecom.fault(path="user/list", errcode=60011, times=1)  # the first department listed
+    report = await sync_contacts(db, wecom_client, sources)
+    assert len(report.skipped_departments) == 1
+    assert report.skipped_departments[0][1] == "60011"
+    assert report.deactivated == 0
+    assert all(p.active for p in await list_all_people(db))
+
+
+async def test_sync_keeps_admin_role_override_and_block(
+    db: Database, wecom_client: WeComClient, sources: RoleSources
+) -> None:
+    await sync_contacts(db, wecom_client, sources)
+    admin = await get_person_by_userid(db, sandbox.DEMO_ADMIN_USERID)
+    target = await get_person_by_userid(db, "lina")
+    other = await get_person_by_userid(db, "wangfang")
+    assert admin and target and other
+    await change_role(db, wecom_client, sources, person_id=target.id, choice="hr", actor=admin)
+    await change_active(db, person_id=other.id, active=False, actor=admin)
+    await sync_contacts(db, wecom_client, sources)
+    target_after = await get_person_by_userid(db, "lina")
+    other_after = await get_person_by_userid(db, "wangfang")
+    assert target_after and target_after.role == "hr" and target_after.role_override == "hr"
+    assert other_after and not other_after.active and other_after.blocked
+    actions = {entry.action for entry in (await list_entries(db)).entries}
+    assert {"role_changed", "person_deactivated", "contacts_sync"} <= actions
+
+
+async def test_sync_if_due_runs_once_a_day(
+    db: Database, wecom_client: WeComClient, sources: RoleSources
+) -> None:
+    assert await sync_if_due(db, wecom_client, sources) is not None
+    assert await sync_if_due(db, wecom_client, sources) is None
+
+
+@pytest.fixture
+def wecom_config() -> SandboxConfig:
+    """An organisation where one member changed department since the demo org."""
+    org = sandbox.demo_org()
+    members = tuple(
+        dataclasses.replace(m, department=(sandbox.DEMO_HR_DEPARTMENT_ID,))
+        if m.userid == "wangfang"
+        else m
+        for m in org.members
+    )
+    return SandboxConfig(org=dataclasses.replace(org, members=members))
+
+
+async def test_sync_department_move_updates_role(
+    db: Database, wecom_client: WeComClient
+) -> None:
+    sources = RoleSources(admins=(), hr_departments=(sandbox.DEMO_HR_DEPARTMENT_ID,), hr_tags=())
+    report = await sync_contacts(db, wecom_client, sources)
+    moved = await get_person_by_userid(db, "wangfang")
+    assert report.added == ACTIVE_DEMO_MEMBERS
+    assert moved is not None and moved.role == "hr"
+
+
+@pytest.mark.parametrize(
+    ("userid", "departments", "override", "expected"),
+    [
+        ("boss", (1,), None, Role.ADMIN),
+        ("boss", (1,), "interviewer", Role.ADMIN),  # settings' admins always win
+        ("hrperson", (4,), None, Role.HR),
+        ("tagged", (2,), None, Role.HR),
+        ("dev", (2,), None, Role.INTERVIEWER),
+        ("dev", (2,), "hr", Role.HR),
+        ("hrperson", (4,), "interviewer", Role.INTERVIEWER),
+        ("dev", (2,), "bogus", Role.INTERVIEWER),
+    ],
+)
+def test_compute_role_table(
+    userid: str, departments: tuple[int, ...], override: str | None, expected: Role
+) -> None:
+    policy = RolePolicy(
+        admins=frozenset({"boss"}),
+        hr_departments=frozenset({4}),
+        hr_tag_members=frozenset({"tagged"}),
+    )
+    role = compute_role(policy, userid=userid, department_ids=departments, override=override)
+    assert role is expected
