@@ -15,7 +15,11 @@ def extracted_ids() -> set[str]:
     ids: set[str] = set()
     for directory, method_map, options in [
         (REPO / "portal", [("**.py", "python")], {}),
-        (REPO / "templates", [("**.html", "jinja2")], {"**.html": {"extensions": "jinja2.ext.i18n"}}),
+        (
+            REPO / "templates",
+            [("**.html", "jinja2")],
+            {"**.html": {"extensions": "jinja2.ext.i18n"}},
+        ),
     ]:
         for _file, _line, message, _comments, _context in extract_from_dir(
             directory,
@@ -34,7 +38,8 @@ def test_chinese_catalog_translates_every_message() -> None:
     translated = {
         (m.id if isinstance(m.id, str) else m.id[0])
         for m in catalog
-        if m.id and (m.string if isinstance(m.string, str) else all(m.string))
+        if m.id
+        and (m.string if isinstance(m.string, str) else all(m.string))
         and "fuzzy" not in m.flags
     }
     missing = sorted(extracted_ids() - translated)

@@ -1,22 +1,23 @@
 """Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium), headless.
 
 - `live_url`: the portal served by uvicorn on a loopback port (SQLite).
-- `browser`: one Chromium per session; `page_factory(viewport=..., user_agent=..., locale=...)`
-  opens pages that record console errors and any request leaving localhost, both asserted
-  empty at the end of the test.
+- `browser`: a Chromium per test (Playwright's async API, so browser tests share the event
+  loop handling of the rest of the suite); `page_factory(viewport=..., user_agent=...,
+  locale=...)` opens pages that record console errors and any request leaving localhost, both
+  asserted empty at the end of the test.
 Screenshots go to `test-artifacts/` at the repository root.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.async_api import Browser, Page, async_playwright
 
 from portal.app import create_app
 from tests.conftest import SettingsFactory, in_ci
@@ -42,19 +43,19 @@ WECOM_UA = (
 )
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
     if not Path(CHROMIUM).exists():
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
         if in_ci():
             pytest.fail(message)
         pytest.skip(f"SKIPPING BROWSER TESTS: {message}")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         yield chromium
-        chromium.close()
+        await chromium.close()
 
 
 @pytest.fixture
@@ -73,38 +74,44 @@ class PageProblems:
         self.foreign_requests: list[str] = []
 
 
+PageFactory = Callable[..., Awaitable[Page]]
+
+
 @pytest.fixture
-def page_factory(browser: Browser) -> Iterator[Callable[..., Page]]:
+async def page_factory(browser: Browser) -> AsyncIterator[PageFactory]:
     contexts: list[Any] = []
     problems = PageProblems()
 
-    def open_page(**context_options: Any) -> Page:
-        context = browser.new_context(**context_options)
+    async def open_page(**context_options: Any) -> Page:
+        context = await browser.new_context(**context_options)
         contexts.append(context)
-        page = context.new_page()
+        page = await context.new_page()
         page.on(
             "console",
-            lambda message: message.type == "error"
-            and problems.console_errors.append(message.text),
+            lambda message: (
+                message.type == "error" and problems.console_errors.append(message.text)
+            ),
         )
         page.on("pageerror", lambda error: problems.console_errors.append(str(error)))
         page.on(
             "request",
-            lambda request: urlsplit(request.url).hostname not in LOCAL_HOSTS
-            and urlsplit(request.url).scheme in {"http", "https", "ws", "wss"}
-            and problems.foreign_requests.append(request.url),
+            lambda request: (
+                urlsplit(request.url).hostname not in LOCAL_HOSTS
+                and urlsplit(request.url).scheme in {"http", "https", "ws", "wss"}
+                and problems.foreign_requests.append(request.url)
+            ),
         )
         return page
 
     yield open_page
     for context in contexts:
-        context.close()
+        await context.close()
     assert problems.console_errors == [], "console errors in the browser"
     assert problems.foreign_requests == [], "requests left localhost"
 
 
-def screenshot(page: Page, name: str) -> Path:
+async def screenshot(page: Page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    await page.screenshot(path=str(path), full_page=True)
     return path

@@ -108,9 +108,7 @@ def wecom_config() -> SandboxConfig:
     return SandboxConfig(org=dataclasses.replace(org, members=members))
 
 
-async def test_sync_department_move_updates_role(
-    db: Database, wecom_client: WeComClient
-) -> None:
+async def test_sync_department_move_updates_role(db: Database, wecom_client: WeComClient) -> None:
     sources = RoleSources(admins=(), hr_departments=(sandbox.DEMO_HR_DEPARTMENT_ID,), hr_tags=())
     report = await sync_contacts(db, wecom_client, sources)
     moved = await get_person_by_userid(db, "wangfang")

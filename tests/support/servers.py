@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 import uvicorn
 
@@ -19,7 +19,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_in_thread(app: Any, *, port: int | None = None, lifespan: str = "on") -> Iterator[str]:
+def serve_in_thread(
+    app: Any, *, port: int | None = None, lifespan: Literal["auto", "on", "off"] = "on"
+) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 and yield its base URL (no trailing slash)."""
     port = port or free_port()
     config = uvicorn.Config(

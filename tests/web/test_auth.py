@@ -12,7 +12,9 @@ from portal.wecom import sandbox
 from tests.conftest import Auth
 from tests.support.sandbox import SandboxControl
 
-WECOM_UA = "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 wxwork/4.1.22 MicroMessenger/7.0.1"
+WECOM_UA = (
+    "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 wxwork/4.1.22 MicroMessenger/7.0.1"
+)
 WECHAT_UA = "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.40"
 
 
@@ -150,7 +152,9 @@ async def test_callback_reused_code_is_400_not_500(
 ) -> None:
     code = wecom.code_for(sandbox.DEMO_HR_USERID)
     state = await auth.start()
-    assert (await client.get("/auth/callback", params={"code": code, "state": state})).status_code == 303
+    assert (
+        await client.get("/auth/callback", params={"code": code, "state": state})
+    ).status_code == 303
     await auth.logout()
     state = await auth.start()
     response = await client.get("/auth/callback", params={"code": code, "state": state})

@@ -58,7 +58,9 @@ def test_every_route_declares_access(app: Starlette) -> None:
     assert len(routes) >= 10
     assert all(isinstance(route.access, Access) for route in routes)
     unsafe_without_csrf = [
-        route.path for route in routes if not route.csrf and set(route.methods or ()) - {"GET", "HEAD"}
+        route.path
+        for route in routes
+        if not route.csrf and set(route.methods or ()) - {"GET", "HEAD"}
     ]
     assert set(unsafe_without_csrf) <= {"/wecom/callback"}
 
