@@ -22,6 +22,7 @@ from portal.directory.service import RoleSources
 from portal.directory.sync import sync_if_due
 from portal.i18n import Catalogs
 from portal.jobs import Job
+from portal.live import InProcessHub
 from portal.settings import Settings
 from portal.web.state import AppState
 from portal.wecom import WeComClient
@@ -100,6 +101,7 @@ async def open_state(
                 http=http,
                 wecom=build_wecom_client(settings, http, db),
                 role_sources=role_sources(settings),
+                broadcaster=InProcessHub(),
             )
     finally:
         await db.disconnect()

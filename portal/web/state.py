@@ -11,6 +11,7 @@ from starlette.templating import Jinja2Templates
 from portal.db.database import Database
 from portal.directory.service import RoleSources
 from portal.i18n import Catalogs
+from portal.live import Broadcaster
 from portal.settings import Settings
 from portal.wecom import WeComClient
 
@@ -23,6 +24,7 @@ class AppState(TypedDict):
     http: httpx.AsyncClient
     wecom: WeComClient
     role_sources: RoleSources
+    broadcaster: Broadcaster
 
 
 def request_cache(conn: HTTPConnection) -> dict[str, Any]:

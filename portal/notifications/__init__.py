@@ -1,0 +1,1 @@
+"""WeCom notifications that are never lost: a transactional outbox and its worker."""
