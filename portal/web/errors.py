@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from portal.errors import PortalError
-from portal.scheduling.messages import DomainError
 from portal.i18n import N_
+from portal.scheduling.messages import DomainError
 from portal.web.access import LoginRequired
 from portal.web.htmx import HtmxDetails, hx_redirect, retarget
 from portal.web.middleware import loggable_path
