@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import environ_for
+from tests.support.sandbox import SandboxControl
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -72,3 +73,27 @@ def test_help_for_each_command(tmp_path: Path, command: str) -> None:
     result = run_portal(command, "--help", env={}, cwd=tmp_path)
     assert result.returncode == 0
     assert "usage: portal " + command in result.stdout
+
+
+def test_sync_contacts_command_reports_counts(
+    tmp_path: Path, sqlite_url: str, wecom: SandboxControl
+) -> None:
+    env = environ_for(sqlite_url, wecom.base_url)
+    first = run_portal("sync-contacts", env=env, cwd=tmp_path)
+    second = run_portal("sync-contacts", env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("added 11, updated 0, deactivated 0, unchanged 0")
+    assert second.stdout.startswith("added 0, updated 0, deactivated 0, unchanged 11")
+
+
+def test_sync_contacts_command_wecom_refusal_is_one_line(
+    tmp_path: Path, sqlite_url: str, wecom: SandboxControl
+) -> None:
+    env = environ_for(sqlite_url, wecom.base_url, WECOM_SECRET="wrong-secret")
+    result = run_portal("sync-contacts", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("portal: WeCom refused the sync: errcode 40001")
+    )

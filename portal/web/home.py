@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from portal.db.departments import department_names
+from portal.db.people import set_preferences
 from portal.i18n import normalise
 from portal.web.access import Access, current_user
 from portal.web.language import SESSION_KEY as LANGUAGE_KEY
@@ -47,6 +48,9 @@ async def switch_language(request: Request) -> Response:
     code = normalise(str(form.get("language", "")))
     if code:
         request.session[LANGUAGE_KEY] = code
+        user = await current_user(request)
+        if user is not None:  # signed in: the choice follows them to every device
+            await set_preferences(app_state(request)["db"], user.id, locale=code)
     return RedirectResponse(local_path(form.get("next")), status_code=303)
 
 

@@ -253,3 +253,16 @@ def test_logging_quiets_third_party_loggers() -> None:
         for name, (level, disabled) in saved_loggers.items():
             logging.getLogger(name).setLevel(level)
             logging.getLogger(name).disabled = disabled
+
+
+async def test_language_switch_signed_in_saves_person_setting(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    await auth.login_as(sandbox.DEMO_HR_USERID)
+    token = await auth.csrf_token()
+    await client.post("/language", data={"language": "en", "csrf_token": token})
+    await auth.logout()
+    client.cookies.clear()  # a new device: no session language, a Chinese browser
+    await auth.login_as(sandbox.DEMO_HR_USERID)
+    page = soup(await client.get("/", headers={"Accept-Language": "zh-CN"}))
+    assert page.select_one("h1").get_text().startswith("Hello")

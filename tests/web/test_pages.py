@@ -134,3 +134,30 @@ async def test_not_found_for_htmx_is_inline_fragment(client: httpx.AsyncClient) 
     page = soup(response)
     assert page.html is None and page.select_one(".alert-error") is not None
     assert "HX-Request" in response.headers["Vary"]
+
+
+async def test_unexpected_error_is_500_page_without_traceback(
+    make_settings,
+    sqlite_url,
+    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
+) -> None:
+    from asgi_lifespan import LifespanManager
+    from starlette.routing import Route
+
+    from portal.app import create_app
+
+    async def broken(request):  # type: ignore[no-untyped-def]
+        raise RuntimeError("secret internals")
+
+    app = create_app(make_settings(sqlite_url))
+    app.router.routes.append(Route("/broken", broken))
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            response = await http.get("/broken", headers={"Accept-Language": "en"})
+            fragment = await http.get("/broken", headers={"HX-Request": "true"})
+    assert response.status_code == 500
+    assert "secret internals" not in response.text and "Traceback" not in response.text
+    assert soup(response).select_one("h1").get_text().startswith("Something went wrong")
+    assert fragment.status_code == 500 and fragment.headers["HX-Retarget"] == "#flash"
+    assert any("unhandled error" in r.getMessage() for r in caplog.records)
