@@ -17,7 +17,24 @@ from portal.i18n import Catalogs
 from portal.jobs import run_jobs
 from portal.services import build_sandbox, open_state, worker_jobs
 from portal.settings import Settings
-from portal.web import admin, auth, health, home
+from portal.web import (
+    admin,
+    auth,
+    candidate,
+    candidates,
+    health,
+    home,
+    interview_changes,
+    interview_forms,
+    interviews,
+    links_admin,
+    mine,
+    notifications,
+    positions,
+    week,
+)
+from portal.web import callbacks as wecom_callbacks
+from portal.web import live as live_status
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.middleware import RequestLogMiddleware, SecurityHeadersMiddleware
 from portal.web.state import AppState
@@ -32,6 +49,18 @@ def build_routes(settings: Settings, sandbox: ASGIApp | None) -> list[BaseRoute]
         *health.routes,
         *auth.routes,
         *admin.routes,
+        *candidate.routes,
+        *links_admin.routes,
+        *wecom_callbacks.routes,
+        *notifications.routes,
+        *live_status.routes,
+        *interviews.routes,
+        *interview_forms.routes,
+        *interview_changes.routes,
+        *week.routes,
+        *candidates.routes,
+        *positions.routes,
+        *mine.routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.sandbox_mount and sandbox is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import httpx
 from starlette.routing import Mount, Router
@@ -18,11 +19,13 @@ from starlette.types import ASGIApp
 from portal.db.database import Database, DatabaseUnavailable
 from portal.db.tokens import DatabaseTokenStore
 from portal.db.urls import redacted
+from portal.demo_data import seed_demo
 from portal.directory.service import RoleSources
 from portal.directory.sync import sync_if_due
 from portal.i18n import Catalogs
 from portal.jobs import Job
-from portal.live import InProcessHub
+from portal.live import open_broadcaster, prune_feed
+from portal.notifications.jobs import notification_jobs
 from portal.settings import Settings
 from portal.web.state import AppState
 from portal.wecom import WeComClient
@@ -75,7 +78,19 @@ def role_sources(settings: Settings) -> RoleSources:
 
 def worker_jobs(state: AppState) -> list[Job]:
     db, wecom, sources = state["db"], state["wecom"], state["role_sources"]
-    return [Job("contacts-sync", lambda: sync_if_due(db, wecom, sources), interval=600)]
+    settings = state["settings"]
+
+    async def sync_then_seed_demo() -> None:
+        # The demo books its sample week once the demo organisation has been synced.
+        await sync_if_due(db, wecom, sources)
+        if settings.demo:
+            await seed_demo(db, datetime.now(UTC), zone=settings.timezone)
+
+    return [
+        Job("contacts-sync", sync_then_seed_demo, interval=600),
+        Job("live-feed-prune", lambda: prune_feed(db), interval=3600),
+        *notification_jobs(db, wecom, state["catalogs"], state["settings"], sources),
+    ]
 
 
 @contextlib.asynccontextmanager
@@ -92,7 +107,7 @@ async def open_state(
         # Keep serving: /healthz reports 503 and the pool reconnects when it is back.
         log.warning("database %s unreachable at start: %s", redacted(db.url), exc)
     try:
-        async with wecom_http(settings, sandbox) as http:
+        async with wecom_http(settings, sandbox) as http, open_broadcaster(db) as broadcaster:
             yield AppState(
                 settings=settings,
                 db=db,
@@ -101,7 +116,7 @@ async def open_state(
                 http=http,
                 wecom=build_wecom_client(settings, http, db),
                 role_sources=role_sources(settings),
-                broadcaster=InProcessHub(),
+                broadcaster=broadcaster,
             )
     finally:
         await db.disconnect()

@@ -61,6 +61,12 @@ class Settings:
     sandbox_mount: str | None = None
     session_idle_seconds: int = SESSION_IDLE_SECONDS
     log_level: str = "INFO"
+    # Candidate share links (issue 6): expiry after the interview ends; online-cancel cutoff.
+    link_grace_hours: int = 24
+    candidate_cancel_hours: int = 24
+    company_name: str = ""  # shown to candidates; empty: the portal's own title
+    # Scheduling (issue 5): the least free time between two interviews of one person.
+    booking_buffer_minutes: int = 15
 
     @property
     def https(self) -> bool:
@@ -105,6 +111,10 @@ def load_settings(
         demo=demo,
         sandbox_mount="/_sandbox" if demo else None,
         log_level=_log_level(_get(config, "PORTAL_LOG_LEVEL", "INFO")),
+        link_grace_hours=_hours(config, "PORTAL_LINK_GRACE_HOURS", 24),
+        candidate_cancel_hours=_hours(config, "PORTAL_CANDIDATE_CANCEL_HOURS", 24),
+        company_name=_get(config, "PORTAL_COMPANY_NAME", "")[:128],
+        booking_buffer_minutes=_minutes(config, "PORTAL_BOOKING_BUFFER_MINUTES", 15),
     )
 
 
@@ -195,6 +205,20 @@ def _log_level(value: str) -> str:
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise SettingsError("PORTAL_LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
     return level
+
+
+def _hours(config: Config, name: str, default: int) -> int:
+    value = _get(config, name, str(default))
+    if not value.isdigit() or int(value) > 24 * 365:
+        raise SettingsError(name, f"must be a whole number of hours (0-8760), got {value!r}")
+    return int(value)
+
+
+def _minutes(config: Config, name: str, default: int) -> int:
+    value = _get(config, name, str(default))
+    if not value.isdigit() or int(value) > 240:
+        raise SettingsError(name, f"must be a whole number of minutes (0-240), got {value!r}")
+    return int(value)
 
 
 def _aes_key(value: str) -> Secret:

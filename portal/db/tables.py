@@ -56,6 +56,12 @@ people = sa.Table(
     # Switched off by an admin (not by WeCom): sign-in and contact sync leave it off.
     sa.Column("blocked", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("last_login_at", UTCDateTime(), nullable=True),
+    # An interviewer's own booking rules; NULL means the application's defaults.
+    sa.Column("work_start_minute", sa.Integer, nullable=True),  # minutes after local midnight
+    sa.Column("work_end_minute", sa.Integer, nullable=True),
+    sa.Column("work_days", sa.String(7), nullable=True),  # weekday digits, Monday is 0: "01234"
+    sa.Column("daily_cap", sa.Integer, nullable=True),
+    sa.Column("weekly_cap", sa.Integer, nullable=True),
     _created(),
     _updated(),
     sa.CheckConstraint("role IN ('admin', 'hr', 'interviewer')", name="role"),
@@ -109,6 +115,7 @@ interviews = sa.Table(
     # Optimistic concurrency: every update bumps it; a stale form is refused.
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("created_by", sa.ForeignKey("people.id"), nullable=True),
+    sa.Column("updated_by", sa.ForeignKey("people.id"), nullable=True),
     _created(),
     _updated(),
     sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
@@ -134,6 +141,12 @@ interview_interviewers = sa.Table(
     sa.Column("rsvp_reason", sa.Text, nullable=True),
     sa.Column("responded_at", UTCDateTime(), nullable=True),
     sa.Column("overlap_override", sa.Boolean, nullable=False, server_default=sa.false()),
+    # False once the row no longer occupies the time (taken off, or the interview cancelled).
+    # On PostgreSQL, migration 0003 adds an exclusion constraint over rows that hold their slot
+    # without an override: no interviewer is ever booked twice into overlapping time.
+    sa.Column("holds_slot", sa.Boolean, nullable=False, server_default=sa.true()),
+    # The interviewer's WeCom calendar event, kept in step by the notifications worker.
+    sa.Column("wecom_schedule_id", sa.String(128), nullable=True),
     sa.CheckConstraint("rsvp IN ('pending', 'accepted', 'declined')", name="rsvp"),
 )
 sa.Index(
@@ -153,6 +166,39 @@ share_links = sa.Table(
     _created(),
 )
 sa.Index("ix_share_links_interview_id", share_links.c.interview_id)
+
+# --- candidate share links (issue 6, migration 0005) ---
+reschedule_requests = sa.Table(
+    "reschedule_requests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("link_id", sa.ForeignKey("share_links.id", ondelete="SET NULL"), nullable=True),
+    # [{"starts_at": iso UTC, "ends_at": iso UTC}, ...], 1-3 windows the candidate proposed.
+    sa.Column("windows", JSONValue(), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),  # the zone the candidate typed in
+    sa.Column("message", sa.Text, nullable=True),
+    _created(),
+    sa.Column("handled_at", UTCDateTime(), nullable=True),
+    sa.Column("handled_by", sa.ForeignKey("people.id"), nullable=True),
+)
+sa.Index(
+    "ix_reschedule_requests_interview_id_handled_at",
+    reschedule_requests.c.interview_id,
+    reschedule_requests.c.handled_at,
+)
+
+# One row per candidate action attempt: the per-link rate limit holds across processes.
+share_link_hits = sa.Table(
+    "share_link_hits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("link_id", sa.ForeignKey("share_links.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("at", UTCDateTime(), nullable=False),
+)
+sa.Index("ix_share_link_hits_link_id_at", share_link_hits.c.link_id, share_link_hits.c.at)
+# --- end candidate share links ---
 
 feedback = sa.Table(
     "feedback",
@@ -209,12 +255,30 @@ outbox = sa.Table(
     sa.Column("failed_recipients", sa.Text, nullable=True),
     sa.Column("sent_at", UTCDateTime(), nullable=True),
     _created(),
+    # The claim holding the row: results are written only under it (a fenced lease).
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    # When the row took one of its recipient's WeCom send slots (30/min, 1000/h per member).
+    sa.Column("paced_at", UTCDateTime(), nullable=True),
     sa.CheckConstraint(
         "status IN ('pending', 'sending', 'sent', 'dead', 'cancelled')", name="status"
     ),
 )
 sa.Index("ix_outbox_status_next_attempt_at", outbox.c.status, outbox.c.next_attempt_at)
 sa.Index("ix_outbox_interview_id", outbox.c.interview_id)
+sa.Index("ix_outbox_recipient_paced_at", outbox.c.recipient, outbox.c.paced_at)
+
+# --- notifications (issue 7, migration 0004) ---
+callback_events = sa.Table(
+    "callback_events",
+    metadata,
+    # A digest of the event's identity: WeCom retries an unanswered callback with the same one.
+    sa.Column("event_key", sa.String(64), primary_key=True),
+    sa.Column("event", sa.String(64), nullable=False),
+    sa.Column("from_user", sa.String(64), nullable=True),
+    sa.Column("received_at", UTCDateTime(), nullable=False),
+)
+sa.Index("ix_callback_events_received_at", callback_events.c.received_at)
+# --- end notifications ---
 
 wecom_tokens = sa.Table(
     "wecom_tokens",
@@ -241,3 +305,20 @@ audit_log = sa.Table(
 )
 sa.Index("ix_audit_log_at", audit_log.c.at)
 sa.Index("ix_audit_log_action_at", audit_log.c.action, audit_log.c.at)
+
+# --- live status (issue 5, migration 0006) ---
+# Live status feed: one row per published change, in commit order. Its id is the SSE event id
+# a browser resumes from. No foreign key: the feed is a log, pruned after a day, and a replay
+# simply skips an interview that no longer renders.
+live_events = sa.Table(
+    "live_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("interview_id", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    _created(),
+    sqlite_autoincrement=True,
+)
+sa.Index("ix_live_events_interview_id_id", live_events.c.interview_id, live_events.c.id)
+sa.Index("ix_live_events_created_at", live_events.c.created_at)
+# --- end live status ---

@@ -18,6 +18,12 @@ ROLE_LABELS = {
 
 # (route name, label, who sees it: "staff", "hr" or "admin")
 NAV_ENTRIES: list[tuple[str, str, str]] = [
+    ("interviews:board", N_("Board"), "hr"),
+    ("interviews:week", N_("Week"), "hr"),
+    ("candidates:list", N_("Candidates"), "hr"),
+    ("positions:list", N_("Positions"), "hr"),
+    ("mine:list", N_("My interviews"), "staff"),
+    ("notifications:list", N_("Notifications"), "hr"),
     ("admin:people", N_("People"), "admin"),
     ("admin:audit", N_("Audit log"), "admin"),
 ]

@@ -1,0 +1,329 @@
+"""HR's use cases: create, edit, reschedule and cancel an interview.
+
+The conflict check runs inside the write transaction: SQLite takes its write lock first, so
+bookings are serialised; on PostgreSQL two transactions can both pass the check, and the
+exclusion constraint stops the second (`SlotTaken` becomes the same `BookingConflict`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from portal.db import audit
+from portal.db.audit import Actor
+from portal.db.database import Database
+from portal.db.interview_writes import (
+    SlotTaken,
+    insert_interview,
+    move_panel,
+    put_on_panel,
+    release_panel,
+    take_off_panel,
+    update_interview,
+)
+from portal.db.interviewers import interviewer_profiles
+from portal.db.interviews import InterviewDetail
+from portal.db.links import create_link, extend_for_interview, link_expiry
+from portal.db.people import Person
+from portal.db.reschedule_requests import mark_handled
+from portal.interviews import notify
+from portal.interviews.checks import (
+    DEFAULT_POLICY,
+    BookingPolicy,
+    available_profiles,
+    find_conflicts,
+    overlapped,
+    overridden,
+)
+from portal.interviews.common import Publisher, announce, history, locked, still_open, taken
+from portal.interviews.drafts import check_references, interview_values, new_candidate
+from portal.interviews.errors import SAME_TIME
+from portal.scheduling import (
+    ActorKind,
+    CancelDraft,
+    Conflict,
+    InterviewDraft,
+    RescheduleDraft,
+    Status,
+    ValidationFailed,
+    raise_if_blocking,
+    reschedule_status,
+    transition,
+)
+
+
+async def create(
+    db: Database,
+    broadcaster: Publisher,
+    draft: InterviewDraft,
+    *,
+    actor: Person,
+    now: datetime,
+    policy: BookingPolicy = DEFAULT_POLICY,
+) -> InterviewDetail:
+    """Book a new interview; invites, reminders and feedback nudges go to the outbox."""
+    try:
+        async with db.transaction():
+            interview_id, event_id = await _create(db, draft, actor, now, policy)
+    except SlotTaken as exc:
+        raise taken(exc) from exc
+    return await announce(db, broadcaster, interview_id, "created", event_id)
+
+
+async def update(
+    db: Database,
+    broadcaster: Publisher,
+    interview_id: int,
+    draft: InterviewDraft,
+    *,
+    actor: Person,
+    now: datetime,
+    policy: BookingPolicy = DEFAULT_POLICY,
+) -> InterviewDetail:
+    """Save the edit form; a new time counts as a reschedule (replies start over).
+
+    Raises `StaleInterview` when `draft.version` is not the current one.
+    """
+    try:
+        async with db.transaction():
+            event_id = await _update(db, interview_id, draft, actor, now, policy)
+    except SlotTaken as exc:
+        raise taken(exc) from exc
+    return await announce(db, broadcaster, interview_id, "changed", event_id)
+
+
+async def reschedule(
+    db: Database,
+    broadcaster: Publisher,
+    interview_id: int,
+    draft: RescheduleDraft,
+    *,
+    actor: Person,
+    now: datetime,
+    policy: BookingPolicy = DEFAULT_POLICY,
+) -> InterviewDetail:
+    """Move the interview to a new time: replies reset, reminders are replaced."""
+    try:
+        async with db.transaction():
+            event_id = await _reschedule(db, interview_id, draft, actor, now, policy)
+    except SlotTaken as exc:
+        raise taken(exc) from exc
+    return await announce(db, broadcaster, interview_id, "changed", event_id)
+
+
+async def cancel(
+    db: Database,
+    broadcaster: Publisher,
+    interview_id: int,
+    draft: CancelDraft,
+    *,
+    actor: Person,
+    now: datetime,
+) -> InterviewDetail:
+    """Cancel with a reason: the panel is told, pending reminders are withdrawn, audited."""
+    async with db.transaction():
+        current = await locked(db, interview_id, draft.version)
+        status = transition(
+            current.status,
+            Status.CANCELLED,
+            actor=ActorKind.HR,
+            now=now,
+            starts_at=current.starts_at,
+            ends_at=current.ends_at,
+        )
+        values = {"status": status.value, "cancel_reason": draft.reason}
+        version = await _save(db, current, values, actor, now)
+        await release_panel(db, interview_id)
+        event_id = await history(
+            db, interview_id, current.status, status, actor=actor, now=now, note=draft.reason
+        )
+        await audit.record(
+            db,
+            "interview_cancelled",
+            actor=Actor("person", actor.wecom_userid),
+            target_kind="interview",
+            target_id=interview_id,
+            detail={"reason": draft.reason},
+        )
+        await mark_handled(db, interview_id=interview_id, handled_by=actor.id)
+        panel = [member.wecom_userid for member in current.panel]
+        await notify.tell(db, notify.CANCELLED, interview_id, version, panel, reason=draft.reason)
+        await notify.withdraw_timed(db, interview_id)
+    return await announce(db, broadcaster, interview_id, "cancelled", event_id)
+
+
+async def _create(
+    db: Database, draft: InterviewDraft, actor: Person, now: datetime, policy: BookingPolicy
+) -> tuple[int, int]:
+    await check_references(db, draft)
+    profiles = await available_profiles(db, draft.interviewer_ids)
+    conflicts = await find_conflicts(
+        db,
+        draft.slot,
+        interviewers=profiles,
+        candidate_id=draft.candidate_id,
+        editing=None,
+        now=now,
+        policy=policy,
+        override=draft.override,
+    )
+    raise_if_blocking(conflicts)
+    candidate_id = draft.candidate_id or await new_candidate(db, draft, now)
+    interview_id = await insert_interview(
+        db, interview_values(draft, candidate_id), actor_id=actor.id, now=now
+    )
+    ids = [p.id for p in profiles]
+    await put_on_panel(db, interview_id, ids, draft.slot, overrides=overlapped(conflicts))
+    event_id = await history(db, interview_id, None, Status.SCHEDULED, actor=actor, now=now)
+    await _audit_override(db, interview_id, conflicts, actor)
+    # The candidate's link is born with the interview (HR can regenerate or revoke it).
+    await create_link(
+        db,
+        interview_id=interview_id,
+        expires_at=link_expiry(draft.slot.ends_at, policy.link_grace_hours),
+        created_by=actor.id,
+    )
+    userids = [p.wecom_userid for p in profiles]
+    await notify.tell(db, notify.INVITED, interview_id, 1, userids)
+    await notify.schedule_timed(db, interview_id, 1, draft.slot, userids)
+    return interview_id, event_id
+
+
+async def _update(
+    db: Database,
+    interview_id: int,
+    draft: InterviewDraft,
+    actor: Person,
+    now: datetime,
+    policy: BookingPolicy,
+) -> int | None:
+    current = await locked(db, interview_id, draft.version)
+    await check_references(db, draft)
+    profiles = await available_profiles(db, draft.interviewer_ids)
+    moved = draft.slot != current.slot
+    status = reschedule_status(current.status) if moved else still_open(current.status)
+    before, after = set(current.interviewer_ids), set(draft.interviewer_ids)
+    added = [p for p in profiles if p.id not in before]
+    kept = [p for p in profiles if p.id in before]
+    removed = [m.wecom_userid for m in current.panel if m.person_id not in after]
+    other_candidate = draft.candidate_id != current.candidate_id
+    conflicts: list[Conflict] = []
+    if moved or added or other_candidate:
+        conflicts = await find_conflicts(
+            db,
+            draft.slot,
+            interviewers=profiles if moved else added,
+            candidate_id=draft.candidate_id if moved or other_candidate else None,
+            editing=interview_id,
+            now=now,
+            policy=policy,
+            override=draft.override,
+        )
+        raise_if_blocking(conflicts)
+    candidate_id = draft.candidate_id or await new_candidate(db, draft, now)
+    values = interview_values(draft, candidate_id) | {"status": status.value}
+    version = await _save(db, current, values, actor, now)
+    await take_off_panel(db, interview_id, before - after)
+    overrides = overlapped(conflicts)
+    if moved:
+        await move_panel(db, interview_id, [p.id for p in kept], draft.slot, overrides=overrides)
+    await put_on_panel(db, interview_id, [p.id for p in added], draft.slot, overrides=overrides)
+    event_id = None
+    if status != current.status:
+        event_id = await history(db, interview_id, current.status, status, actor=actor, now=now)
+    if moved:
+        await _follow_new_time(db, interview_id, draft.slot.ends_at, actor, policy)
+    await _audit_override(db, interview_id, conflicts, actor)
+    await notify.tell(db, notify.REMOVED, interview_id, version, removed)
+    await notify.withdraw_timed(db, interview_id, removed)
+    stay = [p.wecom_userid for p in kept]
+    if moved:
+        await notify.announce_move(db, interview_id, version, draft.slot, stay, None)
+    elif (draft.room_url, draft.location) != (current.room_url, current.location):
+        await notify.tell(db, notify.CHANGED, interview_id, version, stay)
+    newcomers = [p.wecom_userid for p in added]
+    await notify.tell(db, notify.INVITED, interview_id, version, newcomers)
+    await notify.schedule_timed(db, interview_id, version, draft.slot, newcomers)
+    return event_id
+
+
+async def _reschedule(
+    db: Database,
+    interview_id: int,
+    draft: RescheduleDraft,
+    actor: Person,
+    now: datetime,
+    policy: BookingPolicy,
+) -> int | None:
+    current = await locked(db, interview_id, draft.version)
+    if draft.slot == current.slot:
+        raise ValidationFailed({"time": SAME_TIME}, {})
+    status = reschedule_status(current.status)
+    profiles = await interviewer_profiles(db, current.interviewer_ids)
+    conflicts = await find_conflicts(
+        db,
+        draft.slot,
+        interviewers=profiles,
+        candidate_id=current.candidate_id,
+        editing=interview_id,
+        now=now,
+        policy=policy,
+        override=draft.override,
+    )
+    raise_if_blocking(conflicts)
+    values = {
+        "starts_at": draft.slot.starts_at,
+        "ends_at": draft.slot.ends_at,
+        "timezone": draft.timezone,
+        "status": status.value,
+    }
+    version = await _save(db, current, values, actor, now)
+    ids = current.interviewer_ids
+    await move_panel(db, interview_id, ids, draft.slot, overrides=overlapped(conflicts))
+    event_id = None
+    if status != current.status:
+        event_id = await history(
+            db, interview_id, current.status, status, actor=actor, now=now, note=draft.reason
+        )
+    await _follow_new_time(db, interview_id, draft.slot.ends_at, actor, policy)
+    await _audit_override(db, interview_id, conflicts, actor)
+    userids = [member.wecom_userid for member in current.panel]
+    await notify.announce_move(db, interview_id, version, draft.slot, userids, draft.reason)
+    return event_id
+
+
+async def _follow_new_time(
+    db: Database, interview_id: int, ends_at: datetime, actor: Person, policy: BookingPolicy
+) -> None:
+    """A new time answers the candidate's open reschedule request; their link follows it."""
+    await extend_for_interview(db, interview_id, ends_at, grace_hours=policy.link_grace_hours)
+    await mark_handled(db, interview_id=interview_id, handled_by=actor.id)
+
+
+async def _save(
+    db: Database,
+    current: InterviewDetail,
+    values: dict[str, Any],
+    actor: Person,
+    now: datetime,
+) -> int:
+    return await update_interview(
+        db, current.id, values, version=current.version, actor_id=actor.id, now=now
+    )
+
+
+async def _audit_override(
+    db: Database, interview_id: int, conflicts: list[Conflict], actor: Person
+) -> None:
+    """HR booked over an overlap on purpose: keep a record of who and which."""
+    overlaps = overridden(conflicts)
+    if overlaps:
+        await audit.record(
+            db,
+            "booking_override",
+            actor=Actor("person", actor.wecom_userid),
+            target_kind="interview",
+            target_id=interview_id,
+            detail={"overlaps": overlaps},
+        )

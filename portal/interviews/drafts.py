@@ -1,0 +1,44 @@
+"""From a valid interview form to database values: references, a new candidate, columns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from portal.db.candidates import CandidateFields, get_candidate, insert_candidate
+from portal.db.database import Database
+from portal.db.positions import get_position
+from portal.scheduling import InterviewDraft, ValidationFailed
+from portal.scheduling.fields import BAD_CHOICE
+
+
+async def check_references(db: Database, draft: InterviewDraft) -> None:
+    errors = {}
+    if await get_position(db, draft.position_id) is None:
+        errors["position_id"] = BAD_CHOICE
+    if draft.candidate_id is not None and await get_candidate(db, draft.candidate_id) is None:
+        errors["candidate_id"] = BAD_CHOICE
+    if errors:
+        raise ValidationFailed(errors, {})
+
+
+async def new_candidate(db: Database, draft: InterviewDraft, now: datetime) -> int:
+    new = draft.new_candidate
+    assert new is not None  # validate_interview sets exactly one of the two
+    return await insert_candidate(db, CandidateFields(new.name, new.phone, new.email), now=now)
+
+
+def interview_values(draft: InterviewDraft, candidate_id: int) -> dict[str, Any]:
+    return {
+        "candidate_id": candidate_id,
+        "position_id": draft.position_id,
+        "round": draft.round,
+        "starts_at": draft.slot.starts_at,
+        "ends_at": draft.slot.ends_at,
+        "timezone": draft.timezone,
+        "room_url": draft.room_url,
+        "location": draft.location,
+        "notes": draft.notes,
+        "candidate_prep": draft.candidate_prep,
+        "hide_interviewers": draft.hide_interviewers,
+    }

@@ -1,0 +1,115 @@
+"""The outbox rows the interview use cases write (the notifications issue sends them).
+
+Every payload names the interview and its version; the sender renders from the database at
+send time. Dedupe keys carry the version, so a repeated action never sends twice while a
+reschedule (a new version) queues fresh reminders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+from portal.db.database import Database
+from portal.notifications.outbox import cancel_pending, dedupe_key, enqueue
+from portal.scheduling import Slot
+
+INVITED = "invited"
+CHANGED = "changed"
+CANCELLED = "cancelled"
+REMOVED = "removed"
+REMINDER = "reminder"
+FEEDBACK_DUE = "feedback_due"
+INTERVIEWER_DECLINED = "interviewer_declined"
+TIMED = (REMINDER, FEEDBACK_DUE)
+
+REMINDER_BEFORE = timedelta(minutes=15)
+FEEDBACK_AFTER = timedelta(hours=1)
+
+
+async def tell(
+    db: Database,
+    kind: str,
+    interview_id: int,
+    version: int,
+    recipients: Iterable[str],
+    **extra: object,
+) -> None:
+    """One message of `kind` for each recipient, sent as soon as the worker gets to it."""
+    payload = {"interview_id": interview_id, "version": version, **extra}
+    for userid in recipients:
+        await enqueue(
+            db,
+            kind=kind,
+            recipient=userid,
+            payload=payload,
+            dedupe=dedupe_key(kind, interview_id, userid, version),
+            interview_id=interview_id,
+        )
+
+
+async def schedule_timed(
+    db: Database, interview_id: int, version: int, slot: Slot, recipients: Iterable[str]
+) -> None:
+    """A reminder before the start and a feedback nudge after the end, per interviewer."""
+    payload = {"interview_id": interview_id, "version": version}
+    due = {REMINDER: slot.starts_at - REMINDER_BEFORE, FEEDBACK_DUE: slot.ends_at + FEEDBACK_AFTER}
+    for userid in recipients:
+        for kind, due_at in due.items():
+            await enqueue(
+                db,
+                kind=kind,
+                recipient=userid,
+                payload=payload,
+                dedupe=dedupe_key(kind, interview_id, userid, version),
+                due_at=due_at,
+                interview_id=interview_id,
+            )
+
+
+async def withdraw_timed(
+    db: Database, interview_id: int, recipients: Iterable[str] | None = None
+) -> None:
+    """Withdraw reminders and feedback nudges not sent yet (all, or these recipients')."""
+    if recipients is None:
+        await cancel_pending(db, interview_id=interview_id, kinds=TIMED)
+        return
+    for userid in recipients:
+        await cancel_pending(db, interview_id=interview_id, kinds=TIMED, recipient=userid)
+
+
+async def tell_hr_declined(
+    db: Database,
+    interview_id: int,
+    version: int,
+    recipients: Iterable[str],
+    *,
+    interviewer: str,
+    reason: str | None,
+) -> None:
+    """HR hears that an interviewer declined (once per interviewer and version)."""
+    payload = {"interview_id": interview_id, "version": version, "interviewer": interviewer}
+    payload["reason"] = reason
+    for userid in recipients:
+        await enqueue(
+            db,
+            kind=INTERVIEWER_DECLINED,
+            recipient=userid,
+            payload=payload,
+            dedupe=dedupe_key(INTERVIEWER_DECLINED, interview_id, userid, version, interviewer),
+            interview_id=interview_id,
+        )
+
+
+async def announce_move(
+    db: Database,
+    interview_id: int,
+    version: int,
+    slot: Slot,
+    userids: Sequence[str],
+    reason: str | None,
+) -> None:
+    """The panel hears of the new time; reminders for the old one are replaced."""
+    await tell(db, CHANGED, interview_id, version, userids, reason=reason)
+    await withdraw_timed(db, interview_id, userids)
+    await schedule_timed(db, interview_id, version, slot, userids)

@@ -1,0 +1,63 @@
+"""HR's hand on the outbox: put a dead letter back in the queue, or give up on it (audited)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from portal.db import audit
+from portal.db.audit import Actor
+from portal.db.database import Database
+from portal.db.outbox import OutboxRow, discard_dead, get_row, retry_dead
+from portal.db.people import Person
+from portal.errors import Conflict, NotFound
+from portal.i18n import N_
+
+NOT_DEAD = N_("Only dead letters can be retried or discarded; this one has moved on.")
+
+
+async def _act(
+    db: Database,
+    row_id: int,
+    actor: Person,
+    action: str,
+    change: Callable[[], Awaitable[bool]],
+) -> OutboxRow:
+    async with db.transaction():
+        before = await get_row(db, row_id)
+        if before is None:
+            raise NotFound()
+        if not await change():
+            raise Conflict(NOT_DEAD)
+        await audit.record(
+            db,
+            action,
+            actor=Actor("person", actor.wecom_userid),
+            target_kind="outbox",
+            target_id=row_id,
+            detail={"kind": before.kind, "recipient": before.recipient, "error": before.last_error},
+        )
+        after = await get_row(db, row_id)
+    assert after is not None
+    return after
+
+
+async def retry_dead_letter(
+    db: Database, *, row_id: int, actor: Person, now: datetime
+) -> OutboxRow:
+    """Send a dead letter again, with a fresh set of attempts."""
+    return await _act(
+        db, row_id, actor, "notification_retried", lambda: retry_dead(db, row_id, now=now)
+    )
+
+
+async def discard_dead_letter(db: Database, *, row_id: int, actor: Person) -> OutboxRow:
+    """Give up on a dead letter for good."""
+    reason = f"discarded by {actor.wecom_userid}"
+    return await _act(
+        db,
+        row_id,
+        actor,
+        "notification_discarded",
+        lambda: discard_dead(db, row_id, reason=reason),
+    )

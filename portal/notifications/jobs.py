@@ -1,0 +1,43 @@
+"""The notification jobs `portal worker` (and `portal serve` without --no-worker) runs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from portal.db.callbacks import prune_events
+from portal.db.database import Database
+from portal.directory.service import RoleSources
+from portal.i18n import Catalogs
+from portal.jobs import Job
+from portal.notifications.digest import enqueue_digests
+from portal.notifications.prepare import Services
+from portal.notifications.worker import OutboxWorker, utcnow
+from portal.settings import Settings
+from portal.wecom import WeComClient
+
+# WeCom retries a callback within seconds; a day of event keys is plenty for dedupe.
+CALLBACK_EVENTS_KEPT = timedelta(days=2)
+
+
+def notification_jobs(
+    db: Database,
+    wecom: WeComClient,
+    catalogs: Catalogs,
+    settings: Settings,
+    role_sources: RoleSources,
+) -> list[Job]:
+    services = Services(db, wecom, catalogs, settings.base_url, settings.timezone, role_sources)
+    worker = OutboxWorker(services)
+
+    async def digests() -> None:
+        await enqueue_digests(db, now=utcnow(), default_zone=settings.timezone)
+
+    async def prune() -> None:
+        await prune_events(db, before=utcnow() - CALLBACK_EVENTS_KEPT)
+
+    return [
+        # No pause between turns: a turn waits by itself when nothing is due.
+        Job("outbox", worker.turn, interval=0.0),
+        Job("daily-digest", digests, interval=600),
+        Job("callback-events-prune", prune, interval=3600),
+    ]

@@ -1,0 +1,70 @@
+"""Outbox kinds: the contract between the code that enqueues rows and the worker that sends them.
+
+Scheduling and candidate links enqueue the interviewer and HR kinds; the notifications
+package adds the digest and three kinds of its own work (card updates, calendar sync, contact
+refresh) that go through the same queue, so they are retried and never lost either.
+"""
+
+from __future__ import annotations
+
+from portal.i18n import N_
+
+INVITED = "invited"
+CHANGED = "changed"
+CANCELLED = "cancelled"
+REMOVED = "removed"
+REMINDER = "reminder"
+FEEDBACK_DUE = "feedback_due"
+
+CANDIDATE_CONFIRMED = "candidate_confirmed"
+CANDIDATE_RESCHEDULE_REQUEST = "candidate_reschedule_request"
+CANDIDATE_CANCELLED = "candidate_cancelled"
+CANDIDATE_CHECKED_IN = "candidate_checked_in"
+INTERVIEWER_DECLINED = "interviewer_declined"
+
+DAILY_DIGEST = "daily_digest"
+
+CARD_UPDATE = "card_update"
+CALENDAR_SYNC = "calendar_sync"
+CONTACT_REFRESH = "contact_refresh"
+
+INTERVIEWER_KINDS = frozenset({INVITED, CHANGED, CANCELLED, REMOVED, REMINDER, FEEDBACK_DUE})
+HR_KINDS = frozenset(
+    {
+        CANDIDATE_CONFIRMED,
+        CANDIDATE_RESCHEDULE_REQUEST,
+        CANDIDATE_CANCELLED,
+        CANDIDATE_CHECKED_IN,
+        INTERVIEWER_DECLINED,
+    }
+)
+# Messages count against WeCom's per-member cap and are paced; tasks are not messages.
+MESSAGE_KINDS = INTERVIEWER_KINDS | HR_KINDS | {DAILY_DIGEST}
+TASK_KINDS = frozenset({CARD_UPDATE, CALENDAR_SYNC, CONTACT_REFRESH})
+ALL_KINDS = MESSAGE_KINDS | TASK_KINDS
+
+# The kinds that still make sense once an interview is cancelled; anything else is skipped,
+# so nothing is "sent after a cancellation".
+AFTER_CANCELLATION = frozenset({CANCELLED, REMOVED, CANDIDATE_CANCELLED}) | TASK_KINDS
+# Interviewer kinds that still go to someone taken off the interview.
+AFTER_REMOVAL = frozenset({CANCELLED, REMOVED}) | TASK_KINDS
+# Sending one of these also brings the interviewer's WeCom calendar in step.
+CALENDAR_TRIGGERS = frozenset({INVITED, CHANGED, CANCELLED, REMOVED})
+
+KIND_LABELS: dict[str, str] = {
+    INVITED: N_("Invitation"),
+    CHANGED: N_("Interview changed"),
+    CANCELLED: N_("Interview cancelled"),
+    REMOVED: N_("Removed from interview"),
+    REMINDER: N_("Reminder"),
+    FEEDBACK_DUE: N_("Feedback due"),
+    CANDIDATE_CONFIRMED: N_("Candidate confirmed"),
+    CANDIDATE_RESCHEDULE_REQUEST: N_("Reschedule request"),
+    CANDIDATE_CANCELLED: N_("Candidate cancelled"),
+    CANDIDATE_CHECKED_IN: N_("Candidate checked in"),
+    INTERVIEWER_DECLINED: N_("Interviewer declined"),
+    DAILY_DIGEST: N_("Daily digest"),
+    CARD_UPDATE: N_("Card update"),
+    CALENDAR_SYNC: N_("Calendar sync"),
+    CONTACT_REFRESH: N_("Contact refresh"),
+}

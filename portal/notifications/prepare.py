@@ -1,0 +1,217 @@
+"""From claimed rows to work: load the current state, skip what must not go, render the rest.
+
+Everything here reads the database (a few queries per batch, no writes); the WeCom calls it
+prepares run afterwards, concurrently, and their outcomes are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from portal.db.database import Database
+from portal.db.outbox import OutboxRow
+from portal.directory.service import RoleSources
+from portal.i18n import Catalogs
+from portal.notifications import calendar, kinds, tasks
+from portal.notifications.context import (
+    InterviewInfo,
+    Recipient,
+    interviews_between,
+    load_interviews,
+    load_recipients,
+    person_names,
+    submitted_feedback,
+)
+from portal.notifications.followups import enqueue_next_feedback
+from portal.notifications.outcomes import Dead, Effect, Outcome, Sent, Skipped
+from portal.notifications.render import Draft, Voice, render
+from portal.notifications.retry import RetryPolicy, decide
+from portal.scheduling import day_range
+from portal.wecom import Message, WeComClient
+
+log = logging.getLogger(__name__)
+
+# WeCom drops a byte-identical request inside this window (max 4 h): a retry after a
+# timeout that did arrive is not delivered twice.
+DUPLICATE_WINDOW = 4 * 3600
+
+Call = Callable[[], Awaitable[Outcome]]
+
+
+@dataclass(frozen=True)
+class Services:
+    db: Database
+    wecom: WeComClient
+    catalogs: Catalogs
+    base_url: str
+    default_zone: str
+    role_sources: RoleSources | None = None
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass(frozen=True)
+class Work:
+    """One row and either its outcome already, or the WeCom call that decides it."""
+
+    row: OutboxRow
+    outcome: Outcome | None = None
+    call: Call | None = None
+
+
+@dataclass
+class Loaded:
+    interviews: dict[int, InterviewInfo]
+    recipients: dict[str, Recipient]
+    submitted: set[tuple[int, int]]
+    names: dict[int, str]
+
+
+async def _load(db: Database, rows: Sequence[OutboxRow]) -> Loaded:
+    interviews = await load_interviews(db, [r.interview_id for r in rows if r.interview_id])
+    recipients = await load_recipients(db, [r.recipient for r in rows])
+    pairs = [
+        (r.interview_id, recipients[r.recipient].person_id or 0)
+        for r in rows
+        if r.kind == kinds.FEEDBACK_DUE and r.interview_id and r.recipient in recipients
+    ]
+    declined_by = [
+        r.payload["person_id"]
+        for r in rows
+        if r.kind == kinds.INTERVIEWER_DECLINED and isinstance(r.payload.get("person_id"), int)
+    ]
+    return Loaded(
+        interviews,
+        recipients,
+        await submitted_feedback(db, pairs),
+        await person_names(db, declined_by),
+    )
+
+
+def zone_or(name: str | None, default: str) -> str:
+    if not name:
+        return default
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+    return name
+
+
+def skip_reason(
+    row: OutboxRow, info: InterviewInfo | None, recipient: Recipient, loaded: Loaded, now: datetime
+) -> str | None:
+    """Why this row must not be sent now, or None."""
+    if row.kind == kinds.DAILY_DIGEST:
+        return None
+    if info is None:
+        return "the interview no longer exists"
+    if info.cancelled and row.kind not in kinds.AFTER_CANCELLATION:
+        return "the interview was cancelled"
+    panelist = info.panelist(recipient.userid)
+    on_panel = panelist is not None and panelist.active
+    if row.kind in kinds.INTERVIEWER_KINDS - kinds.AFTER_REMOVAL and not on_panel:
+        return "the recipient is no longer on this interview"
+    if row.kind == kinds.REMINDER and now >= info.ends_at:
+        return "the interview is already over"
+    if row.kind == kinds.FEEDBACK_DUE and (info.id, recipient.person_id or 0) in loaded.submitted:
+        return "feedback already submitted"
+    return None
+
+
+async def _send(
+    wecom: WeComClient, message: Message, row: OutboxRow, effects: tuple[Effect, ...]
+) -> Outcome:
+    result = await wecom.message.send(
+        message,
+        touser=row.recipient,
+        enable_duplicate_check=True,
+        duplicate_check_interval=DUPLICATE_WINDOW,
+    )
+    if row.recipient.lower() in result.failed_users:
+        return Dead(
+            "WeCom accepted the call but skipped this member (not in the app's visible range "
+            "or without a license)",
+            failed_recipients=result.failed_users,
+        )
+    return Sent(result.msgid, result.failed_users, effects)
+
+
+def _decliner(row: OutboxRow, info: InterviewInfo | None, loaded: Loaded) -> str | None:
+    payload = row.payload
+    if isinstance(payload.get("interviewer_name"), str):
+        return str(payload["interviewer_name"])
+    if isinstance(payload.get("person_id"), int):
+        return loaded.names.get(payload["person_id"])
+    userid = payload.get("interviewer")
+    found = info.panelist(userid) if info is not None and isinstance(userid, str) else None
+    return found.name if found else None
+
+
+async def _digest(db: Database, row: OutboxRow, zone: str) -> dict[str, object]:
+    day = date.fromisoformat(str(row.payload.get("date")))
+    window = day_range(day, zone)
+    return {"date": day, "interviews": await interviews_between(db, window.start, window.end)}
+
+
+def _voice(services: Services, loaded: Loaded, row: OutboxRow) -> Voice:
+    recipient = loaded.recipients.get(row.recipient) or Recipient(row.recipient)
+    zone = zone_or(recipient.timezone, services.default_zone)
+    return Voice(services.catalogs.get(recipient.locale), zone)
+
+
+async def _message(services: Services, loaded: Loaded, row: OutboxRow, now: datetime) -> Work:
+    recipient = loaded.recipients.get(row.recipient) or Recipient(row.recipient)
+    voice = _voice(services, loaded, row)
+    zone = voice.zone
+    info = loaded.interviews.get(row.interview_id) if row.interview_id else None
+    reason = skip_reason(row, info, recipient, loaded, now)
+    if reason is not None:
+        return Work(row, Skipped(reason))
+    extra: dict[str, object] = {"interviewer": _decliner(row, info, loaded)}
+    if row.kind == kinds.DAILY_DIGEST:
+        extra.update(await _digest(services.db, row, zone))
+        if not extra["interviews"]:
+            return Work(row, Skipped("nothing is scheduled that day"))
+    message = render(Draft(row, recipient, voice, services.base_url, info, extra))
+    effects: tuple[Effect, ...] = ()
+    if row.kind == kinds.FEEDBACK_DUE:
+        nag = functools.partial(enqueue_next_feedback, row=row, now=now, zone=zone)
+        effects = (nag,)
+    return Work(row, call=functools.partial(_send, services.wecom, message, row, effects))
+
+
+async def _one(services: Services, loaded: Loaded, row: OutboxRow, now: datetime) -> Work:
+    if row.attempts > services.policy.max_attempts:
+        # Claimed again after a lease ran out, over and over: a worker dies on this row.
+        return Work(row, Dead(f"gave up after {row.attempts - 1} attempts (worker stopped)"))
+    if row.kind in kinds.MESSAGE_KINDS:
+        return await _message(services, loaded, row, now)
+    if row.kind == kinds.CARD_UPDATE:
+        return Work(
+            row, call=tasks.card_update(services, loaded.recipients.get(row.recipient), row)
+        )
+    if row.kind == kinds.CONTACT_REFRESH:
+        return Work(row, call=tasks.contact_refresh(services, row, now))
+    if row.kind == kinds.CALENDAR_SYNC:
+        info = loaded.interviews.get(row.interview_id) if row.interview_id else None
+        outcome, call = calendar.plan(services, row, info, _voice(services, loaded, row))
+        return Work(row, outcome, call)
+    return Work(row, Dead(f"no sender for kind {row.kind!r}"))
+
+
+async def prepare(services: Services, rows: Sequence[OutboxRow], now: datetime) -> list[Work]:
+    """Work for each claimed row; a row that cannot even be prepared gets a retry decision."""
+    loaded = await _load(services.db, rows)
+    works = []
+    for row in rows:
+        try:
+            works.append(await _one(services, loaded, row, now))
+        except Exception as exc:  # a bad row must not sink its batch; retried, then dead
+            log.exception("outbox %s (%s) could not be prepared", row.id, row.kind)
+            works.append(Work(row, decide(exc, row.attempts, services.policy)))
+    return works

@@ -1,0 +1,109 @@
+"""What every renderer receives, and the card parts interview messages share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.db.outbox import OutboxRow
+from portal.notifications.context import InterviewInfo, Recipient
+from portal.notifications.render.voice import Voice, clip
+from portal.wecom import CardLink, CardSource, CardTitle, HorizontalItem, TextNoticeCard
+
+NAME_CHARS = 40
+NOTE_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One row, ready to render: the row, who gets it, how to say it, what it is about."""
+
+    row: OutboxRow
+    recipient: Recipient
+    voice: Voice
+    base_url: str
+    interview: InterviewInfo | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def url(self, path: str) -> str:
+        """A link into the portal; signing in (OAuth inside WeCom) happens on the way."""
+        return self.base_url + path
+
+    @property
+    def about(self) -> InterviewInfo:
+        if self.interview is None:
+            raise LookupError(f"outbox row {self.row.id} has no interview")
+        return self.interview
+
+    def payload_text(self, key: str, limit: int = NOTE_CHARS) -> str:
+        value = self.row.payload.get(key)
+        return clip(value if isinstance(value, str) else "", limit)
+
+
+def task_id(row: OutboxRow) -> str:
+    """The card's task_id: unique per WeCom app forever, and the same on every retry.
+
+    Every card carries one, so two rows never render byte-identical JSON (WeCom's duplicate
+    check would drop the second) while a retry of one row always does.
+    """
+    prefix = f"itv{row.interview_id}" if row.interview_id else "portal"
+    return f"{prefix}-ob{row.id}-{int(row.created_at.timestamp())}"
+
+
+def subject(info: InterviewInfo) -> str:
+    """ "Candidate · Position"."""
+    return f"{clip(info.candidate, NAME_CHARS)} · {clip(info.position, NAME_CHARS)}"
+
+
+def source(draft: Draft) -> CardSource:
+    return CardSource(desc=draft.voice.t("Interview Portal"))
+
+
+def details(draft: Draft) -> list[HorizontalItem]:
+    """Round, place or room, and the zone the times are shown in."""
+    info, voice = draft.about, draft.voice
+    items = [HorizontalItem(keyname=voice.t("Round"), value=str(info.round))]
+    if info.location:
+        items.append(HorizontalItem(keyname=voice.t("Where"), value=clip(info.location, 60)))
+    if info.room_url and info.room_url.startswith(("http://", "https://")):
+        items.append(
+            HorizontalItem(
+                keyname=voice.t("Room"), value=voice.t("Join"), type=1, url=info.room_url
+            )
+        )
+    items.append(HorizontalItem(keyname=voice.t("Zone"), value=voice.zone))
+    return items
+
+
+def interview_card(
+    draft: Draft,
+    *,
+    title: str,
+    link: str,
+    note: str | None = None,
+    more: Sequence[HorizontalItem] = (),
+) -> TextNoticeCard:
+    """A notice card about the row's interview, linking into the portal."""
+    info, voice = draft.about, draft.voice
+    url = draft.url(link)
+    return TextNoticeCard(
+        source=source(draft),
+        main_title=CardTitle(title=title, desc=subject(info)),
+        emphasis_content=CardTitle(
+            title=voice.hours(info.starts_at, info.ends_at), desc=voice.day(info.starts_at)
+        ),
+        sub_title_text=note or None,
+        horizontal_content_list=(details(draft) + list(more))[:6],
+        jump_list=[CardLink(type=1, title=voice.t("Open in the portal"), url=url)],
+        card_action=CardLink(type=1, url=url),
+        task_id=task_id(draft.row),
+    )
+
+
+def interviewer_link(info: InterviewInfo) -> str:
+    return f"/mine/{info.id}"
+
+
+def hr_link(info: InterviewInfo) -> str:
+    return f"/interviews/{info.id}"

@@ -1,0 +1,108 @@
+"""Messages to interviewers: invitation (Accept / Decline card), changes, reminders, feedback."""
+
+from __future__ import annotations
+
+from portal.i18n import N_
+from portal.notifications.render.common import (
+    Draft,
+    details,
+    interview_card,
+    interviewer_link,
+    source,
+    subject,
+    task_id,
+)
+from portal.wecom import ButtonInteractionCard, CardButton, CardLink, CardTitle, Message
+
+FEEDBACK_REMINDERS = 5
+ALREADY = {
+    "accepted": N_("You have already accepted."),
+    "declined": N_("You have already declined."),
+}
+
+
+def rsvp_key(interview_id: int, answer: str) -> str:
+    return f"rsvp:{interview_id}:{answer}"
+
+
+def invited(draft: Draft) -> Message:
+    info, voice = draft.about, draft.voice
+    panelist = info.panelist(draft.recipient.userid)
+    if panelist is not None and panelist.rsvp in ALREADY:
+        return interview_card(
+            draft,
+            title=voice.t("Interview invitation"),
+            link=interviewer_link(info),
+            note=voice.t(ALREADY[panelist.rsvp]),
+        )
+    url = draft.url(interviewer_link(info))
+    return ButtonInteractionCard(
+        source=source(draft),
+        main_title=CardTitle(title=voice.t("Interview invitation"), desc=subject(info)),
+        sub_title_text=voice.span(info.starts_at, info.ends_at),
+        horizontal_content_list=details(draft),
+        card_action=CardLink(type=1, url=url),
+        task_id=task_id(draft.row),
+        button_list=[
+            CardButton(text=voice.t("Accept"), key=rsvp_key(info.id, "accept"), style=1),
+            CardButton(text=voice.t("Decline"), key=rsvp_key(info.id, "decline"), style=2),
+        ],
+    )
+
+
+def changed(draft: Draft) -> Message:
+    voice = draft.voice
+    note = voice.t("The time or details changed: the card shows them as they are now.")
+    reason = draft.payload_text("reason")
+    if reason:
+        note += " " + voice.t("Reason: %(reason)s", reason=reason)
+    return interview_card(
+        draft, title=voice.t("Interview changed"), link=interviewer_link(draft.about), note=note
+    )
+
+
+def cancelled(draft: Draft) -> Message:
+    voice, info = draft.voice, draft.about
+    reason = draft.payload_text("reason") or (info.cancel_reason or "")
+    note = voice.t("Reason: %(reason)s", reason=reason) if reason else None
+    return interview_card(
+        draft, title=voice.t("Interview cancelled"), link=interviewer_link(info), note=note
+    )
+
+
+def removed(draft: Draft) -> Message:
+    voice = draft.voice
+    return interview_card(
+        draft,
+        title=voice.t("You are no longer on this interview"),
+        link=interviewer_link(draft.about),
+        note=voice.t("You do not need to attend."),
+    )
+
+
+def reminder(draft: Draft) -> Message:
+    voice, info = draft.voice, draft.about
+    return interview_card(
+        draft,
+        title=voice.t("Interview starts soon"),
+        link=interviewer_link(info),
+        note=voice.t("Starts at %(time)s.", time=voice.clock(info.starts_at)),
+    )
+
+
+def feedback_number(draft: Draft) -> int:
+    value = draft.row.payload.get("reminder", 1)
+    return value if isinstance(value, int) and value > 0 else 1
+
+
+def feedback_due(draft: Draft) -> Message:
+    voice, info = draft.voice, draft.about
+    number = feedback_number(draft)
+    note = voice.t("Please submit your feedback on %(candidate)s.", candidate=info.candidate)
+    if number > 1:
+        note += " " + voice.t(
+            "Reminder %(number)s of %(total)s.", number=number, total=FEEDBACK_REMINDERS
+        )
+    return interview_card(
+        draft, title=voice.t("Feedback due"), link=interviewer_link(info), note=note
+    )

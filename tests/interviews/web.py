@@ -1,0 +1,50 @@
+"""Helpers for the web tests: HTML parsing and the interview form as a browser sends it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import httpx
+from bs4 import BeautifulSoup
+
+from portal.scheduling import utc_to_local
+from tests.interviews.support import World
+
+HTMX = {"HX-Request": "true", "Accept-Language": "en"}
+EN = {"Accept-Language": "en"}
+
+
+def soup(response: httpx.Response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def interview_form(
+    world: World,
+    starts_at: datetime,
+    *,
+    panel: tuple[str, ...] = ("zhangwei", "lina"),
+    zone: str = "Asia/Shanghai",
+    minutes: int = 60,
+    **extra: str,
+) -> dict[str, str | list[str]]:
+    local = utc_to_local(starts_at, zone)
+    fields: dict[str, str | list[str]] = {
+        "candidate_id": str(world.candidate_id),
+        "position_id": str(world.position_id),
+        "round": "1",
+        "date": local.date().isoformat(),
+        "time": local.strftime("%H:%M"),
+        "duration": str(minutes),
+        "timezone": zone,
+        "interviewer_ids": [str(world[userid].id) for userid in panel],
+        "room_url": "https://meet.example.com/r/1",
+        "notes": "Ask about databases.",
+    }
+    fields.update(extra)
+    return fields
+
+
+async def post(
+    client: httpx.AsyncClient, token: str, url: str, data: object, **headers: str
+) -> httpx.Response:
+    return await client.post(url, data=data, headers={"X-CSRF-Token": token, **EN, **headers})  # type: ignore[arg-type]
