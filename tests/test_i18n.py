@@ -25,7 +25,7 @@ def extracted_ids() -> set[str]:
             directory,
             method_map,
             options_map=options,
-            keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None},
+            keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "t": None},
         ):
             ids.add(message if isinstance(message, str) else message[0])
     return ids

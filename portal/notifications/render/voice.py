@@ -23,6 +23,7 @@ class Voice:
     zone: str
 
     def t(self, msgid: str, /, **params: object) -> str:
+        # `t` is a Babel extraction keyword (scripts/i18n, tests/test_i18n.py): pass literals.
         text = self.language.translations.gettext(msgid)
         return text % params if params else text
 
