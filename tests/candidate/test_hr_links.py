@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import httpx
 from bs4 import BeautifulSoup
 
@@ -137,3 +139,34 @@ async def test_hr_detail_page_includes_link_panel(
     assert panel is not None
     assert panel["hx-get"] == f"/interviews/{booked.interview_id}/link"
     assert panel["hx-trigger"] == "load"
+
+
+async def test_board_row_shows_open_reschedule_request(
+    client: httpx.AsyncClient, auth: Auth, seed: Seed
+) -> None:
+    from datetime import timedelta
+
+    from portal.db.reschedule_requests import Window, add_request, mark_handled
+    from tests.candidate.support import utcnow
+
+    booked = await seed.interview(starts_in=timedelta(minutes=90))
+    now = utcnow()
+    window = Window(now + timedelta(days=4), now + timedelta(days=4, hours=1))
+    await add_request(
+        seed.db,
+        interview_id=booked.interview_id,
+        link_id=booked.link_id,
+        windows=[window],
+        timezone="Europe/London",
+        message=None,
+        now=now,
+    )
+    await hr(client, auth)
+    day = (now + timedelta(minutes=90)).astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    board = await client.get("/board", params={"day": day})
+    row = BeautifulSoup(board.text, "html.parser").select_one(f"#interview-{booked.interview_id}")
+    assert row is not None and row.select_one(".reschedule-request") is not None
+    await mark_handled(seed.db, interview_id=booked.interview_id, handled_by=None)
+    board = await client.get("/board", params={"day": day})
+    row = BeautifulSoup(board.text, "html.parser").select_one(f"#interview-{booked.interview_id}")
+    assert row is not None and row.select_one(".reschedule-request") is None

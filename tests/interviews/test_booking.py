@@ -262,3 +262,33 @@ async def _other_candidate(world: World) -> int:
     from portal.db.candidates import CandidateFields, insert_candidate
 
     return await insert_candidate(world.db, CandidateFields("李雷", None, None), now=NOW)
+
+
+async def test_create_makes_candidate_link_and_reschedule_moves_its_expiry(world: World) -> None:
+    from portal.db.links import active_link_for
+    from portal.db.reschedule_requests import Window, add_request, open_reschedule_requests
+
+    created = await service.create(
+        world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW
+    )
+    link = await active_link_for(world.db, created.id)
+    assert link is not None and link.expires_at == created.ends_at + timedelta(hours=24)
+    window = Window(WEDNESDAY_10 + timedelta(days=2), WEDNESDAY_10 + timedelta(days=2, hours=1))
+    await add_request(
+        world.db,
+        interview_id=created.id,
+        link_id=link.id,
+        windows=[window],
+        timezone="Asia/Shanghai",
+        message=None,
+        now=NOW,
+    )
+    moved = Slot.starting(WEDNESDAY_10 + timedelta(days=2), timedelta(minutes=60))
+    draft = RescheduleDraft(moved, "Asia/Shanghai", "As the candidate asked", False, 1)
+    await service.reschedule(
+        world.db, world.hub, created.id, draft, actor=world["liuyang"], now=NOW
+    )
+    after = await active_link_for(world.db, created.id)
+    assert after is not None and after.id == link.id
+    assert after.expires_at == moved.ends_at + timedelta(hours=24)
+    assert await open_reschedule_requests(world.db, [created.id]) == {}

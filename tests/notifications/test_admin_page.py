@@ -137,3 +137,19 @@ async def test_notifications_retry_of_a_live_row_is_a_conflict(
 async def test_notifications_page_is_for_hr(client: httpx.AsyncClient, auth: Auth) -> None:
     await auth.login_as("zhangwei")
     assert (await client.get("/admin/notifications")).status_code == 403
+
+
+async def test_board_loads_dead_letter_banner_separately(
+    client: httpx.AsyncClient, auth: Auth, db: Database
+) -> None:
+    await auth.login_as("liuyang")
+    board = BeautifulSoup((await client.get("/board", headers=EN)).text, "html.parser")
+    slot = board.select_one("#dead-letter-slot")
+    assert slot is not None and slot["hx-get"] == "/admin/notifications/warning"
+    quiet = await client.get("/admin/notifications/warning", headers=EN | {"HX-Request": "true"})
+    assert quiet.status_code == 200 and quiet.text.strip() == ""
+    await _dead(db, "a")
+    banner = await client.get("/admin/notifications/warning", headers=EN | {"HX-Request": "true"})
+    warning = BeautifulSoup(banner.text, "html.parser").select_one("#dead-letter-warning")
+    assert warning is not None and "1 WeCom messages could not be delivered" in warning.get_text()
+    assert warning.select_one("a")["href"] == "/admin/notifications?status=dead"
