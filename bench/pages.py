@@ -166,6 +166,7 @@ def constant_context() -> dict[str, Any]:
         "recommendation_labels": {r.value: m for r, m in RECOMMENDATION_LABELS.items()},
         "board": build_board(rows, BoardFilters()), "filters": BoardFilters(), "day": today,
         "is_today": True, "previous_day": "", "next_day": "", "statuses": list(Status),
+        "reschedule_requests": set(),
         "live": LiveAnchor("/live/board?after=0", "board-live"),
     }  # fmt: skip
 
