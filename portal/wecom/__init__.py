@@ -7,6 +7,17 @@ Errors are documented in `portal.wecom.errors`.
 
 from __future__ import annotations
 
+from portal.wecom.cards import (
+    ActionMenu,
+    ButtonInteractionCard,
+    CardButton,
+    CardLink,
+    CardSource,
+    CardTitle,
+    HorizontalItem,
+    TemplateCard,
+    TextNoticeCard,
+)
 from portal.wecom.client import API_BASE, DEFAULT_TIMEOUT, RedactSecrets, WeComClient, redact
 from portal.wecom.contacts import (
     Contacts,
@@ -17,6 +28,7 @@ from portal.wecom.contacts import (
     UserStatus,
     WeComUser,
 )
+from portal.wecom.content import Message
 from portal.wecom.crypto import (
     CallbackCryptoError,
     InvalidAesKey,
@@ -49,23 +61,13 @@ from portal.wecom.errors import (
 )
 from portal.wecom.jssdk import JsSdk, JsSignature, jsapi_signature
 from portal.wecom.messages import (
-    ActionMenu,
-    ButtonInteractionCard,
-    CardButton,
-    CardLink,
-    CardSource,
-    CardTitle,
-    HorizontalItem,
     Markdown,
-    Message,
     Messages,
     News,
     NewsArticle,
     SendResult,
-    TemplateCard,
     Text,
     TextCard,
-    TextNoticeCard,
     build_send_body,
 )
 from portal.wecom.oauth import (
