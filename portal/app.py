@@ -27,6 +27,7 @@ from portal.web import (
     interview_changes,
     interview_forms,
     interviews,
+    limits,
     links_admin,
     mine,
     notifications,
@@ -35,6 +36,7 @@ from portal.web import (
 )
 from portal.web import callbacks as wecom_callbacks
 from portal.web import live as live_status
+from portal.web import settings as settings_page
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.middleware import RequestLogMiddleware, SecurityHeadersMiddleware
 from portal.web.state import AppState
@@ -61,6 +63,8 @@ def build_routes(settings: Settings, sandbox: ASGIApp | None) -> list[BaseRoute]
         *candidates.routes,
         *positions.routes,
         *mine.routes,
+        *settings_page.routes,
+        *limits.routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.sandbox_mount and sandbox is not None:

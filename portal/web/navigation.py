@@ -26,6 +26,7 @@ NAV_ENTRIES: list[tuple[str, str, str]] = [
     ("notifications:list", N_("Notifications"), "hr"),
     ("admin:people", N_("People"), "admin"),
     ("admin:audit", N_("Audit log"), "admin"),
+    ("settings:page", N_("Settings"), "staff"),
 ]
 
 
