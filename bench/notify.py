@@ -23,9 +23,7 @@ import argparse
 import asyncio
 import os
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import sandbox_process  # bench/sandbox_process.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -88,28 +87,6 @@ def serve(port: int, members: int) -> None:
     org = Org(departments=(Department(1, "Bench Corp", "Bench Corp", 0),), members=people)
     app = create_sandbox_app(SandboxConfig(org=org))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_sandbox(members: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    command = [sys.executable, __file__, "--serve", str(port), "--members", str(members)]
-    child = subprocess.Popen(command, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/_control/stats", timeout=1).raise_for_status()
-            return child, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    child.kill()
-    raise SystemExit("sandbox did not start")
 
 
 async def seed(db: Database, members: int) -> dict[str, int]:
@@ -312,7 +289,7 @@ def main() -> None:
     if args.serve:
         serve(args.serve, args.members)
         return
-    child, url = start_sandbox(args.members)
+    child, url = sandbox_process.start(__file__, args.members)
     dropped = None
     try:
         with tempfile.TemporaryDirectory() as folder:

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+import sandbox_process  # bench/sandbox_process.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -57,28 +56,6 @@ def serve(port: int, members: int) -> None:
 
     app = create_sandbox_app(SandboxConfig(org=bench_org(members)))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_sandbox(members: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    command = [sys.executable, __file__, "--serve", str(port), "--members", str(members)]
-    child = subprocess.Popen(command, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/_control/stats", timeout=1).raise_for_status()
-            return child, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    child.kill()
-    raise RuntimeError("sandbox did not start")
 
 
 def control(url: str, method: str, path: str) -> Any:
@@ -148,7 +125,7 @@ def main() -> None:
         serve(args.serve, args.members)
         return
     people = userids(args.members)
-    child, url = start_sandbox(args.members)
+    child, url = sandbox_process.start(__file__, args.members)
     try:
         control(url, "POST", "reset")
         sdk_seconds = asyncio.run(sdk_run(url, args.messages, args.concurrency, people))

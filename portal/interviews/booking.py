@@ -7,6 +7,8 @@ exclusion constraint stops the second (`SlotTaken` becomes the same `BookingConf
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -53,6 +55,16 @@ from portal.scheduling import (
 )
 
 
+@asynccontextmanager
+async def _booking(db: Database) -> AsyncIterator[None]:
+    """One booking transaction; PostgreSQL's exclusion constraint firing is a BookingConflict."""
+    try:
+        async with db.transaction():
+            yield
+    except SlotTaken as exc:
+        raise taken(exc) from exc
+
+
 async def create(
     db: Database,
     broadcaster: Publisher,
@@ -63,11 +75,8 @@ async def create(
     policy: BookingPolicy = DEFAULT_POLICY,
 ) -> InterviewDetail:
     """Book a new interview; invites, reminders and feedback nudges go to the outbox."""
-    try:
-        async with db.transaction():
-            interview_id, event_id = await _create(db, draft, actor, now, policy)
-    except SlotTaken as exc:
-        raise taken(exc) from exc
+    async with _booking(db):
+        interview_id, event_id = await _create(db, draft, actor, now, policy)
     return await announce(db, broadcaster, interview_id, "created", event_id)
 
 
@@ -85,11 +94,8 @@ async def update(
 
     Raises `StaleInterview` when `draft.version` is not the current one.
     """
-    try:
-        async with db.transaction():
-            event_id = await _update(db, interview_id, draft, actor, now, policy)
-    except SlotTaken as exc:
-        raise taken(exc) from exc
+    async with _booking(db):
+        event_id = await _update(db, interview_id, draft, actor, now, policy)
     return await announce(db, broadcaster, interview_id, "changed", event_id)
 
 
@@ -104,11 +110,8 @@ async def reschedule(
     policy: BookingPolicy = DEFAULT_POLICY,
 ) -> InterviewDetail:
     """Move the interview to a new time: replies reset, reminders are replaced."""
-    try:
-        async with db.transaction():
-            event_id = await _reschedule(db, interview_id, draft, actor, now, policy)
-    except SlotTaken as exc:
-        raise taken(exc) from exc
+    async with _booking(db):
+        event_id = await _reschedule(db, interview_id, draft, actor, now, policy)
     return await announce(db, broadcaster, interview_id, "changed", event_id)
 
 
