@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from portal.db.database import Database, Row
+from portal.db.search import contains_any
 from portal.db.tables import candidates
 
 
@@ -37,12 +38,6 @@ def _candidate(row: Row) -> Candidate:
     return Candidate(**{name: row[name] for name in Candidate.__dataclass_fields__})
 
 
-def like_pattern(query: str) -> str:
-    """A case-insensitive LIKE pattern for `query`, its wildcards taken literally."""
-    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
-
-
 async def get_candidate(db: Database, candidate_id: int) -> Candidate | None:
     row = await db.fetch_one(sa.select(candidates).where(candidates.c.id == candidate_id))
     return _candidate(row) if row else None
@@ -52,11 +47,8 @@ async def search_candidates(db: Database, *, query: str = "", limit: int = 50) -
     """Candidates whose name, phone or email contains `query`, newest first."""
     condition: sa.ColumnElement[bool] = sa.true()
     if query.strip():
-        pattern = like_pattern(query.strip())
-        condition = sa.or_(
-            sa.func.lower(candidates.c.name).like(pattern, escape="\\"),
-            sa.func.lower(candidates.c.phone).like(pattern, escape="\\"),
-            sa.func.lower(candidates.c.email).like(pattern, escape="\\"),
+        condition = contains_any(
+            query.strip(), candidates.c.name, candidates.c.phone, candidates.c.email
         )
     rows = await db.fetch_all(
         sa.select(candidates).where(condition).order_by(candidates.c.id.desc()).limit(limit)

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.db.database import Database, Row
+from portal.db.search import contains_any
 from portal.db.tables import people
 
 
@@ -187,14 +188,7 @@ async def list_all_people(db: Database) -> list[Person]:
 def _search_condition(query: str) -> sa.ColumnElement[bool]:
     if not query:
         return sa.true()
-    # Escape LIKE wildcards so a search for "50%" means the text, not a pattern.
-    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped.lower()}%"
-    return sa.or_(
-        sa.func.lower(people.c.name).like(pattern, escape="\\"),
-        sa.func.lower(people.c.english_name).like(pattern, escape="\\"),
-        sa.func.lower(people.c.wecom_userid).like(pattern, escape="\\"),
-    )
+    return contains_any(query, people.c.name, people.c.english_name, people.c.wecom_userid)
 
 
 async def search_people(
