@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,8 +11,10 @@ from portal.db.database import Database
 from portal.db.people import MemberProfile, get_person_by_userid, upsert_member
 from portal.db.tables import candidates, interview_interviewers, interviews, people, positions
 from portal.notifications.outbox import dedupe_key, enqueue
+from tests.support.when import next_weekday_at
 
-T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in Shanghai
+# A Tuesday 10:00 in Shanghai, at least a day ahead: interviews start after it, in the future.
+T0 = next_weekday_at(1, time(10), after=datetime.now(UTC) + timedelta(days=1))
 
 
 async def add_person(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -13,7 +14,14 @@ from portal.db.tables import outbox
 from portal.notifications import kinds
 from portal.notifications.worker import OutboxWorker
 from tests.notifications.conftest import Drain, FakeClock
-from tests.notifications.factories import add_interview, add_person, queue, set_interview, statuses
+from tests.notifications.factories import (
+    T0,
+    add_interview,
+    add_person,
+    queue,
+    set_interview,
+    statuses,
+)
 from tests.support.sandbox import SandboxControl
 
 
@@ -46,12 +54,15 @@ async def test_worker_message_uses_recipient_language_and_zone(
     db: Database, worker: OutboxWorker, drain: Drain, sandbox: SandboxControl
 ) -> None:
     await add_person(db, "lina", locale="en", timezone="Europe/London")
-    interview = await add_interview(db, panel=["lina"])  # 2026-12-02 02:00 UTC
+    interview = await add_interview(db, panel=["lina"])  # Wednesday 02:00 UTC
     await queue(db, kinds.REMINDER, "lina", interview)
     await drain(worker)
     card = sandbox.messages("lina")[0]["body"]
     assert card["main_title"]["title"] == "Interview starts soon"
-    assert card["emphasis_content"] == {"title": "2:00\u202fAM–3:00\u202fAM", "desc": "Wed, Dec 2"}
+    start = (T0 + timedelta(days=1)).astimezone(ZoneInfo("Europe/London"))  # GMT or BST
+    end = start + timedelta(hours=1)
+    title = f"{start:%-I:%M}\u202f{start:%p}–{end:%-I:%M}\u202f{end:%p}"
+    assert card["emphasis_content"] == {"title": title, "desc": f"Wed, {start:%b} {start.day}"}
     assert {"keyname": "Zone", "value": "Europe/London"} in card["horizontal_content_list"]
 
 
