@@ -40,6 +40,7 @@ if str(ROOT) not in sys.path:
 
 import sqlalchemy as sa  # noqa: E402
 
+from portal.clock import SYSTEM_CLOCK  # noqa: E402
 from portal.db.database import Database  # noqa: E402
 from portal.db.migrate import upgrade  # noqa: E402
 from portal.db.people import MemberProfile, upsert_member  # noqa: E402
@@ -139,6 +140,7 @@ async def enqueue_many(db: Database, interview_of: dict[str, int], start: int, c
                 recipient=userid,
                 payload={"interview_id": interview, "version": n},
                 dedupe=dedupe_key("reminder", interview, userid, n),
+                now=SYSTEM_CLOCK.now(),
                 interview_id=interview,
             )
 

@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from portal.clock import SYSTEM_CLOCK, Clock
 from portal.i18n import Catalogs
 from portal.jobs import run_jobs
 from portal.services import build_sandbox, open_state, worker_jobs
@@ -72,19 +73,21 @@ def build_routes(settings: Settings, sandbox: ASGIApp | None) -> list[BaseRoute]
     return routes
 
 
-def create_app(settings: Settings, *, run_worker: bool = False) -> Starlette:
+def create_app(
+    settings: Settings, *, run_worker: bool = False, clock: Clock = SYSTEM_CLOCK
+) -> Starlette:
     """Build the ASGI app; nothing connects until the lifespan starts.
 
     `run_worker` runs the background jobs in this process (`portal serve` without
-    `--no-worker`, and the demo).
+    `--no-worker`, and the demo). `clock` is the portal's one clock; tests pass a frozen one.
     """
     catalogs = Catalogs()
     templates = build_templates()
-    sandbox = build_sandbox(settings)
+    sandbox = build_sandbox(settings, clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
-        async with open_state(settings, templates, catalogs, sandbox) as state:
+        async with open_state(settings, templates, catalogs, sandbox, clock) as state:
             stop = asyncio.Event()
             jobs = asyncio.create_task(run_jobs(worker_jobs(state), stop)) if run_worker else None
             try:

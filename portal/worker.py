@@ -31,5 +31,7 @@ async def sync_contacts_once(settings: Settings) -> dict[str, object]:
     from portal.directory.sync import sync_contacts
 
     async with open_state(settings, build_templates(), Catalogs()) as state:
-        report = await sync_contacts(state["db"], state["wecom"], state["role_sources"])
+        report = await sync_contacts(
+            state["db"], state["wecom"], state["role_sources"], now=state["clock"].now()
+        )
     return report.as_dict()

@@ -7,6 +7,9 @@
   one uniquely named database per run, migrated, dropped at the end. When the server is
   unreachable its cases are skipped loudly, except under CI=true, where that fails the run.
 - `make_settings(database_url, **env)` builds Settings from an explicit environment.
+- `clock`: the portal's one clock, frozen at `tests.support.when.NOW` (a Tuesday 10:00 in
+  Shanghai, a day or more after the real clock). The app, the WeCom client and the sandbox
+  all read it; tests move it with `clock.set` / `clock.advance`, never by patching.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 
 from portal.app import create_app
+from portal.clock import FrozenClock
 from portal.db.database import Database
 from portal.settings import Settings, load_settings
-from portal.wecom import sandbox
+from portal.wecom import sandbox as demo
 from portal.wecom.sandbox import SandboxConfig
 from tests.support import databases
 from tests.support.sandbox import AppSwitch, SandboxControl, sandbox_server
+from tests.support.when import NOW
 
 TEST_SECRET_KEY = "test-secret-key-0123456789-abcdefghijklmnop"
 TEST_AES_KEY = "k" * 43
@@ -90,19 +95,24 @@ def environ_for(
         "PORTAL_DATABASE_URL": database_url,
         "PORTAL_SECRET_KEY": TEST_SECRET_KEY,
         "PORTAL_BASE_URL": "http://testserver",
-        "PORTAL_ADMINS": sandbox.DEMO_ADMIN_USERID,
-        "PORTAL_HR_DEPARTMENTS": str(sandbox.DEMO_HR_DEPARTMENT_ID),
-        "WECOM_CORP_ID": sandbox.DEMO_CORP_ID,
-        "WECOM_AGENT_ID": str(sandbox.DEMO_AGENT_ID),
-        "WECOM_SECRET": sandbox.DEMO_SECRET,
-        "WECOM_CALLBACK_TOKEN": sandbox.DEMO_CALLBACK_TOKEN,
-        "WECOM_CALLBACK_AES_KEY": sandbox.DEMO_CALLBACK_AES_KEY,
+        "PORTAL_ADMINS": demo.DEMO_ADMIN_USERID,
+        "PORTAL_HR_DEPARTMENTS": str(demo.DEMO_HR_DEPARTMENT_ID),
+        "WECOM_CORP_ID": demo.DEMO_CORP_ID,
+        "WECOM_AGENT_ID": str(demo.DEMO_AGENT_ID),
+        "WECOM_SECRET": demo.DEMO_SECRET,
+        "WECOM_CALLBACK_TOKEN": demo.DEMO_CALLBACK_TOKEN,
+        "WECOM_CALLBACK_AES_KEY": demo.DEMO_CALLBACK_AES_KEY,
         "WECOM_API_BASE": wecom_base,
         "WECOM_OAUTH_BASE": wecom_base,
         "WECOM_WEB_LOGIN_BASE": wecom_base,
     }
     environ.update(overrides)
     return environ
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(NOW)
 
 
 @pytest.fixture(scope="session")
@@ -118,22 +128,27 @@ def wecom_config() -> SandboxConfig:
 
 
 @pytest.fixture
-def wecom(
-    _wecom_server: tuple[AppSwitch, str], wecom_config: SandboxConfig
+def sandbox(
+    _wecom_server: tuple[AppSwitch, str], wecom_config: SandboxConfig, clock: FrozenClock
 ) -> Iterator[SandboxControl]:
-    """A fresh WeCom sandbox for this test, over real HTTP on loopback, and its control API."""
+    """A fresh WeCom sandbox for this test, over real HTTP on loopback, and its control API.
+
+    It runs on the test's clock, so tokens, signatures and caps agree with the portal's time.
+    """
     switch, url = _wecom_server
     control = SandboxControl(url)
-    control.install(switch, wecom_config)
+    control.install(switch, wecom_config, clock=clock.timestamp)
     yield control
     control.close()
     switch.app = None
 
 
 @pytest.fixture
-def make_settings(wecom: SandboxControl) -> SettingsFactory:
+def make_settings(sandbox: SandboxControl) -> SettingsFactory:
     def factory(database_url: str, **overrides: str) -> Settings:
-        return load_settings(environ_for(database_url, wecom.base_url, **overrides), env_file=None)
+        return load_settings(
+            environ_for(database_url, sandbox.base_url, **overrides), env_file=None
+        )
 
     return factory
 
@@ -144,8 +159,8 @@ def settings(make_settings: SettingsFactory, db_url: str) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> Starlette:
-    return create_app(settings)
+def app(settings: Settings, clock: FrozenClock) -> Starlette:
+    return create_app(settings, clock=clock)
 
 
 @pytest.fixture
@@ -186,9 +201,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 class Auth:
     """Signs a test client in through the real flow: /login/wecom → sandbox code → callback."""
 
-    def __init__(self, client: httpx.AsyncClient, wecom: SandboxControl) -> None:
+    def __init__(self, client: httpx.AsyncClient, sandbox: SandboxControl) -> None:
         self.client = client
-        self.wecom = wecom
+        self.sandbox = sandbox
 
     async def start(self) -> str:
         """Begin a web login; returns the state the portal bound to the session."""
@@ -198,7 +213,7 @@ class Auth:
 
     async def login_as(self, userid: str) -> httpx.Response:
         state = await self.start()
-        code = self.wecom.code_for(userid)
+        code = self.sandbox.code_for(userid)
         response = await self.client.get("/auth/callback", params={"code": code, "state": state})
         assert response.status_code == 303, response.text
         return response
@@ -214,5 +229,5 @@ class Auth:
 
 
 @pytest.fixture
-def auth(client: httpx.AsyncClient, wecom: SandboxControl) -> Auth:
-    return Auth(client, wecom)
+def auth(client: httpx.AsyncClient, sandbox: SandboxControl) -> Auth:
+    return Auth(client, sandbox)

@@ -57,7 +57,7 @@ def test_migrate_twice_second_run_changes_nothing(tmp_path: Path, db_url: str) -
     first = run_portal("migrate", env=env, cwd=tmp_path)
     second = run_portal("migrate", env=env, cwd=tmp_path)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
-    assert "nothing to do" in second.stdout
+    assert "nothing to do" in first.stdout and "nothing to do" in second.stdout
 
 
 def test_migrate_fresh_sqlite_then_noop(tmp_path: Path) -> None:
@@ -76,20 +76,20 @@ def test_help_for_each_command(tmp_path: Path, command: str) -> None:
 
 
 def test_sync_contacts_command_reports_counts(
-    tmp_path: Path, sqlite_url: str, wecom: SandboxControl
+    tmp_path: Path, sqlite_url: str, sandbox: SandboxControl
 ) -> None:
-    env = environ_for(sqlite_url, wecom.base_url)
+    env = environ_for(sqlite_url, sandbox.base_url)
     first = run_portal("sync-contacts", env=env, cwd=tmp_path)
     second = run_portal("sync-contacts", env=env, cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert first.stdout.startswith("added 11, updated 0, deactivated 0, unchanged 0")
     assert second.stdout.startswith("added 0, updated 0, deactivated 0, unchanged 11")
 
 
 def test_sync_contacts_command_wecom_refusal_is_one_line(
-    tmp_path: Path, sqlite_url: str, wecom: SandboxControl
+    tmp_path: Path, sqlite_url: str, sandbox: SandboxControl
 ) -> None:
-    env = environ_for(sqlite_url, wecom.base_url, WECOM_SECRET="wrong-secret")
+    env = environ_for(sqlite_url, sandbox.base_url, WECOM_SECRET="wrong-secret")
     result = run_portal("sync-contacts", env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert (

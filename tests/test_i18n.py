@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,13 @@ def extracted_ids() -> set[str]:
     return ids
 
 
+def is_translated(string: str | Sequence[str] | None) -> bool:
+    """A message's translation is there: its one string, or every plural form."""
+    if isinstance(string, str):
+        return bool(string)
+    return string is not None and all(string)
+
+
 def test_chinese_catalog_translates_every_message() -> None:
     """Run scripts/i18n and translate the new entries when this fails."""
     with (LOCALE_DIR / "zh" / "LC_MESSAGES" / "messages.po").open("rb") as po:
@@ -38,9 +46,7 @@ def test_chinese_catalog_translates_every_message() -> None:
     translated = {
         (m.id if isinstance(m.id, str) else m.id[0])
         for m in catalog
-        if m.id
-        and (m.string if isinstance(m.string, str) else all(m.string))
-        and "fuzzy" not in m.flags
+        if m.id and is_translated(m.string) and "fuzzy" not in m.flags
     }
     missing = sorted(extracted_ids() - translated)
     assert missing == []

@@ -40,12 +40,13 @@ async def test_migrations_match_table_definitions(db_url: str) -> None:
 
 
 async def test_timestamps_round_trip_as_aware_utc(db: Database) -> None:
-    from datetime import UTC, datetime, timedelta, timezone
+    from datetime import UTC, datetime, time, timedelta, timezone
 
     from portal.db.tables import wecom_tokens
+    from tests.support.when import NOW, local_day
 
     shanghai = timezone(timedelta(hours=8))
-    local = datetime(2026, 3, 4, 14, 0, tzinfo=shanghai)
+    local = datetime.combine(local_day(NOW, 1), time(14), tzinfo=shanghai)  # 06:00 UTC
     await db.execute(
         wecom_tokens.insert().values(key="k", value="v", expires_at=local, updated_at=local)
     )

@@ -46,7 +46,7 @@ async def regenerate(
     """A fresh link; every earlier one of the interview is revoked."""
     async with db.transaction():
         link_id = await links.regenerate(
-            db, interview_id=interview_id, created_by=actor.id, grace_hours=grace_hours
+            db, interview_id=interview_id, created_by=actor.id, grace_hours=grace_hours, now=now
         )
         if link_id is None:
             raise NotFound()
@@ -54,6 +54,7 @@ async def regenerate(
             db,
             "share_link_regenerated",
             actor=_actor(actor),
+            at=now,
             target_kind="interview",
             target_id=interview_id,
             detail={"link_id": link_id},
@@ -71,6 +72,7 @@ async def revoke(db: Database, *, interview_id: int, actor: Person, now: datetim
             db,
             "share_link_revoked",
             actor=_actor(actor),
+            at=now,
             target_kind="interview",
             target_id=interview_id,
             detail={"revoked": count},
@@ -90,6 +92,7 @@ async def close_request(
             db,
             "reschedule_request_handled",
             actor=_actor(actor),
+            at=now,
             target_kind="interview",
             target_id=interview_id,
             detail={"requests": count},

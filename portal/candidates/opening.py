@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from portal.db import audit
 from portal.db.candidate_view import CandidateInterview, candidate_interview
@@ -37,14 +37,10 @@ class OpenedLink:
         return audit.Actor("candidate", str(self.interview.detail.candidate_id))
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 async def open_link(db: Database, token: str, *, secret: str, now: datetime) -> OpenedLink:
     """The link and its interview's current state, or LinkNotFound / LinkGone."""
     try:
-        link_id = verify_candidate_link(token, secret)
+        link_id = verify_candidate_link(token, secret, now=now)
     except LinkInvalid as exc:
         log.info("candidate link refused: %s", exc.reason)  # the reason, never the token
         raise (LinkGone() if exc.reason == "expired" else LinkNotFound()) from None

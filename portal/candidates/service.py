@@ -57,14 +57,16 @@ async def request_reschedule(
             now=now,
         )
         detail = {"link_id": opened.link.id, "request_id": request_id}
-        await _record(db, opened, "candidate_reschedule_requested", detail)
+        await _record(db, opened, "candidate_reschedule_requested", detail, now=now)
         payload = {
             "request_id": request_id,
             "windows": windows_json(windows),
             "timezone": request.timezone,
             "message": request.message,
         }
-        await tell_hr(db, opened, "candidate_reschedule_request", payload, tag=f"r{request_id}")
+        await tell_hr(
+            db, opened, "candidate_reschedule_request", payload, tag=f"r{request_id}", now=now
+        )
     await broadcaster.publish(LiveEvent(interview.id, "reschedule_request"))
     return request_id
 
@@ -129,17 +131,18 @@ async def cancel(
         now=now,
         values={"cancel_reason": reason},
         note=reason,
-        extra=status.free_the_panel(db, reason),
+        extra=status.free_the_panel(db, reason, now=now),
     )
 
 
 async def _record(
-    db: Database, opened: OpenedLink, action: str, detail: Mapping[str, object]
+    db: Database, opened: OpenedLink, action: str, detail: Mapping[str, object], *, now: datetime
 ) -> None:
     await audit.record(
         db,
         action,
         actor=opened.actor,
+        at=now,
         target_kind="interview",
         target_id=opened.interview.id,
         detail=dict(detail),
@@ -147,7 +150,13 @@ async def _record(
 
 
 async def tell_hr(
-    db: Database, opened: OpenedLink, kind: str, extra: dict[str, object], *, tag: object
+    db: Database,
+    opened: OpenedLink,
+    kind: str,
+    extra: dict[str, object],
+    *,
+    tag: object,
+    now: datetime,
 ) -> None:
     """One outbox row per HR recipient, inside the caller's transaction."""
     interview = opened.interview.detail
@@ -159,5 +168,6 @@ async def tell_hr(
             recipient=userid,
             payload=payload,
             dedupe=dedupe_key(kind, interview.id, userid, tag),
+            now=now,
             interview_id=interview.id,
         )

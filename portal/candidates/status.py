@@ -96,18 +96,25 @@ async def change(
             db,
             HR_KINDS[target],
             actor=opened.actor,
+            at=now,
             target_kind="interview",
             target_id=current.id,
             detail={"link_id": opened.link.id, "from": current.status.value, "note": note},
         )
-        await _tell_hr(db, current, HR_KINDS[target], version, note)
+        await _tell_hr(db, current, HR_KINDS[target], version, note, now=now)
         if extra is not None:
             await extra(current, version)
     return await announce(db, broadcaster, current.id, LIVE_KINDS.get(target, "status"), event_id)
 
 
 async def _tell_hr(
-    db: Database, current: InterviewDetail, kind: str, version: int, reason: str | None
+    db: Database,
+    current: InterviewDetail,
+    kind: str,
+    version: int,
+    reason: str | None,
+    *,
+    now: datetime,
 ) -> None:
     payload: dict[str, object] = {"interview_id": current.id, "version": version}
     if kind == HR_KINDS[Status.CANCELLED]:
@@ -119,6 +126,7 @@ async def _tell_hr(
             recipient=userid,
             payload=payload,
             dedupe=dedupe_key(kind, current.id, userid, version),
+            now=now,
             interview_id=current.id,
         )
 
@@ -133,15 +141,15 @@ def keep_timezone(db: Database, timezone: str | None) -> Extra:
     return write
 
 
-def free_the_panel(db: Database, reason: str | None) -> Extra:
+def free_the_panel(db: Database, reason: str | None, *, now: datetime) -> Extra:
     """After cancelling: the panel is told, their time is freed, reminders are withdrawn,
     and an open request for another time is closed."""
 
     async def write(current: InterviewDetail, version: int) -> None:
         await release_panel(db, current.id)
         panel = [member.wecom_userid for member in current.panel]
-        await notify.tell(db, notify.CANCELLED, current.id, version, panel, reason=reason)
+        await notify.tell(db, notify.CANCELLED, current.id, version, panel, now=now, reason=reason)
         await notify.withdraw_timed(db, current.id)
-        await mark_handled(db, interview_id=current.id, handled_by=None)  # nothing to move now
+        await mark_handled(db, interview_id=current.id, handled_by=None, at=now)  # nothing to move
 
     return write

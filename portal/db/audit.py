@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,6 +52,7 @@ async def record(
     action: str,
     *,
     actor: Actor,
+    at: datetime,
     target_kind: str | None = None,
     target_id: object = None,
     detail: dict[str, Any] | None = None,
@@ -59,7 +60,7 @@ async def record(
 ) -> None:
     await db.execute(
         audit_log.insert().values(
-            at=datetime.now(UTC),
+            at=at,
             actor_kind=actor.kind,
             actor_id=actor.id,
             action=action,

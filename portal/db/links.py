@@ -54,7 +54,12 @@ def _link(row: Row) -> ShareLink:
 
 
 async def create_link(
-    db: Database, *, interview_id: int, expires_at: datetime, created_by: int | None
+    db: Database,
+    *,
+    interview_id: int,
+    expires_at: datetime,
+    created_by: int | None,
+    now: datetime,
 ) -> int:
     """A new link for the interview; returns its id. Call inside the caller's transaction."""
     link_id = await db.execute(
@@ -63,7 +68,7 @@ async def create_link(
             expires_at=expires_at,
             revoked_at=None,
             created_by=created_by,
-            created_at=datetime.now(UTC),
+            created_at=now,
         )
     )
     return int(link_id)
@@ -85,15 +90,13 @@ async def active_link_for(db: Database, interview_id: int) -> ShareLink | None:
     return _link(row) if row else None
 
 
-async def revoke(db: Database, *, interview_id: int, at: datetime | None = None) -> int:
+async def revoke(db: Database, *, interview_id: int, at: datetime) -> int:
     """Revoke every unrevoked link of the interview; returns how many were revoked."""
     condition = sa.and_(
         share_links.c.interview_id == interview_id, share_links.c.revoked_at.is_(None)
     )
     count = await db.fetch_val(sa.select(sa.func.count()).select_from(share_links).where(condition))
-    await db.execute(
-        share_links.update().where(condition).values(revoked_at=at or datetime.now(UTC))
-    )
+    await db.execute(share_links.update().where(condition).values(revoked_at=at))
     return int(count or 0)
 
 
@@ -102,18 +105,20 @@ async def regenerate(
     *,
     interview_id: int,
     created_by: int | None,
+    now: datetime,
     grace_hours: int = DEFAULT_GRACE_HOURS,
 ) -> int | None:
     """Revoke the interview's links and create a fresh one; None if there is no interview."""
     ends_at = await interview_ends_at(db, interview_id)
     if ends_at is None:
         return None
-    await revoke(db, interview_id=interview_id)
+    await revoke(db, interview_id=interview_id, at=now)
     return await create_link(
         db,
         interview_id=interview_id,
         expires_at=link_expiry(ends_at, grace_hours),
         created_by=created_by,
+        now=now,
     )
 
 

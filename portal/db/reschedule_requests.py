@@ -94,7 +94,7 @@ async def open_reschedule_requests(
 
 
 async def mark_handled(
-    db: Database, *, interview_id: int, handled_by: int | None, at: datetime | None = None
+    db: Database, *, interview_id: int, handled_by: int | None, at: datetime
 ) -> int:
     """Close the interview's open requests (HR rescheduled, cancelled or dismissed them)."""
     condition = sa.and_(
@@ -105,8 +105,6 @@ async def mark_handled(
         sa.select(sa.func.count()).select_from(reschedule_requests).where(condition)
     )
     await db.execute(
-        reschedule_requests.update()
-        .where(condition)
-        .values(handled_at=at or datetime.now(UTC), handled_by=handled_by)
+        reschedule_requests.update().where(condition).values(handled_at=at, handled_by=handled_by)
     )
     return int(count or 0)

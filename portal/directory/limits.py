@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 
 from portal.db import audit
 from portal.db.audit import Actor
@@ -24,16 +24,17 @@ async def get_profile(db: Database, person_id: int) -> InterviewerProfile:
 
 
 async def change_limits(
-    db: Database, *, person_id: int, limits: Limits, actor: Person
+    db: Database, *, person_id: int, limits: Limits, actor: Person, now: datetime
 ) -> InterviewerProfile:
     """Store `limits` (all None: the defaults) and record who changed what."""
     async with db.transaction():
         before = limits_of(await get_profile(db, person_id))
-        await set_limits(db, person_id, limits, now=datetime.now(UTC))
+        await set_limits(db, person_id, limits, now=now)
         await audit.record(
             db,
             "limits_changed",
             actor=Actor("person", actor.wecom_userid),
+            at=now,
             target_kind="person",
             target_id=person_id,
             detail={"from": asdict(before), "to": asdict(limits)},

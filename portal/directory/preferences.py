@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from portal.db import audit
 from portal.db.audit import Actor
@@ -19,7 +19,9 @@ class SettingsChoice:
     digest_opt_in: bool | None  # None: not offered (only HR get the digest)
 
 
-async def change_settings(db: Database, *, person: Person, choice: SettingsChoice) -> Person:
+async def change_settings(
+    db: Database, *, person: Person, choice: SettingsChoice, now: datetime
+) -> Person:
     """Save the choice if it changes anything, recording the differences in the audit log."""
     digest = person.digest_opt_in if choice.digest_opt_in is None else choice.digest_opt_in
     before = {
@@ -38,12 +40,13 @@ async def change_settings(db: Database, *, person: Person, choice: SettingsChoic
             locale=choice.locale,
             timezone=choice.timezone,
             digest_opt_in=digest,
-            now=datetime.now(UTC),
+            now=now,
         )
         await audit.record(
             db,
             "settings_changed",
             actor=Actor("person", person.wecom_userid),
+            at=now,
             target_kind="person",
             target_id=person.id,
             detail=changes,

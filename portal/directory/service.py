@@ -7,7 +7,7 @@ WeCom never holds database locks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from portal.db import audit
 from portal.db.audit import Actor
@@ -66,7 +66,13 @@ def profile_of(user: WeComUser) -> MemberProfile:
 
 
 async def sign_in(
-    db: Database, wecom: WeComClient, sources: RoleSources, *, userid: str, ip: str | None
+    db: Database,
+    wecom: WeComClient,
+    sources: RoleSources,
+    *,
+    userid: str,
+    ip: str | None,
+    now: datetime,
 ) -> Person:
     """A member WeCom vouched for: refresh their profile and role, and record the sign-in."""
     try:
@@ -78,7 +84,6 @@ async def sign_in(
         raise WeComUnreachable() from exc
     if not user.active:
         raise MemberInactive()
-    now = datetime.now(UTC)
     async with db.transaction():
         existing = await get_person_by_userid(db, userid)
         if existing is not None and existing.blocked:
@@ -95,6 +100,7 @@ async def sign_in(
             db,
             "sign_in",
             actor=Actor("person", userid),
+            at=now,
             target_kind="person",
             target_id=person.id,
             detail={"role": role.value},
@@ -114,6 +120,7 @@ async def change_role(
     person_id: int,
     choice: str,
     actor: Person,
+    now: datetime,
 ) -> Person:
     """An admin sets a role (or "auto": back to departments and tags)."""
     if choice not in ROLE_CHOICES:
@@ -122,7 +129,6 @@ async def change_role(
         policy = await load_role_policy(wecom, sources)
     except WeComError as exc:
         raise WeComUnreachable() from exc
-    now = datetime.now(UTC)
     async with db.transaction():
         person = await get_person(db, person_id)
         if person is None:
@@ -139,6 +145,7 @@ async def change_role(
             db,
             "role_changed",
             actor=Actor("person", actor.wecom_userid),
+            at=now,
             target_kind="person",
             target_id=person.id,
             detail={"from": person.role, "to": role.value, "override": override},
@@ -148,11 +155,12 @@ async def change_role(
     return updated
 
 
-async def change_active(db: Database, *, person_id: int, active: bool, actor: Person) -> Person:
+async def change_active(
+    db: Database, *, person_id: int, active: bool, actor: Person, now: datetime
+) -> Person:
     """An admin switches a person on or off (their history stays)."""
     if person_id == actor.id and not active:
         raise BadRequest(N_("You cannot deactivate yourself."))
-    now = datetime.now(UTC)
     async with db.transaction():
         person = await get_person(db, person_id)
         if person is None:
@@ -164,6 +172,7 @@ async def change_active(db: Database, *, person_id: int, active: bool, actor: Pe
             db,
             "person_activated" if active else "person_deactivated",
             actor=Actor("person", actor.wecom_userid),
+            at=now,
             target_kind="person",
             target_id=person.id,
         )

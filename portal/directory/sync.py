@@ -81,7 +81,12 @@ async def _still_member(wecom: WeComClient, userid: str) -> bool:
 
 
 async def sync_contacts(
-    db: Database, wecom: WeComClient, sources: RoleSources, *, actor: Actor | None = None
+    db: Database,
+    wecom: WeComClient,
+    sources: RoleSources,
+    *,
+    now: datetime,
+    actor: Actor | None = None,
 ) -> SyncReport:
     """Mirror WeCom into people/departments and report what changed."""
     snapshot = await _read_wecom(wecom)
@@ -99,7 +104,6 @@ async def sync_contacts(
         to_deactivate.append(person.id)
 
     report = SyncReport(departments=len(snapshot.departments), skipped_departments=snapshot.skipped)
-    now = datetime.now(UTC)
     async with db.transaction():
         for department in snapshot.departments:
             await upsert_department(
@@ -133,7 +137,7 @@ async def sync_contacts(
         await deactivate(db, to_deactivate, now=now)
         report.deactivated = len(to_deactivate)
         await audit.record(
-            db, "contacts_sync", actor=actor or Actor.system(), detail=report.as_dict()
+            db, "contacts_sync", actor=actor or Actor.system(), at=now, detail=report.as_dict()
         )
     log.info("contact sync: %s", report.as_dict())
     return report
@@ -153,9 +157,11 @@ async def last_sync_at(db: Database) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
-async def sync_if_due(db: Database, wecom: WeComClient, sources: RoleSources) -> SyncReport | None:
+async def sync_if_due(
+    db: Database, wecom: WeComClient, sources: RoleSources, *, now: datetime
+) -> SyncReport | None:
     """The daily run: sync when the last one is older than a day (any process may do it)."""
     last = await last_sync_at(db)
-    if last is not None and datetime.now(UTC) - last < SYNC_INTERVAL:
+    if last is not None and now - last < SYNC_INTERVAL:
         return None
-    return await sync_contacts(db, wecom, sources)
+    return await sync_contacts(db, wecom, sources, now=now)

@@ -145,13 +145,16 @@ async def cancel(
             db,
             "interview_cancelled",
             actor=Actor("person", actor.wecom_userid),
+            at=now,
             target_kind="interview",
             target_id=interview_id,
             detail={"reason": draft.reason},
         )
-        await mark_handled(db, interview_id=interview_id, handled_by=actor.id)
+        await mark_handled(db, interview_id=interview_id, handled_by=actor.id, at=now)
         panel = [member.wecom_userid for member in current.panel]
-        await notify.tell(db, notify.CANCELLED, interview_id, version, panel, reason=draft.reason)
+        await notify.tell(
+            db, notify.CANCELLED, interview_id, version, panel, now=now, reason=draft.reason
+        )
         await notify.withdraw_timed(db, interview_id)
     return await announce(db, broadcaster, interview_id, "cancelled", event_id)
 
@@ -179,17 +182,18 @@ async def _create(
     ids = [p.id for p in profiles]
     await put_on_panel(db, interview_id, ids, draft.slot, overrides=overlapped(conflicts))
     event_id = await history(db, interview_id, None, Status.SCHEDULED, actor=actor, now=now)
-    await _audit_override(db, interview_id, conflicts, actor)
+    await _audit_override(db, interview_id, conflicts, actor, now)
     # The candidate's link is born with the interview (HR can regenerate or revoke it).
     await create_link(
         db,
         interview_id=interview_id,
         expires_at=link_expiry(draft.slot.ends_at, policy.link_grace_hours),
         created_by=actor.id,
+        now=now,
     )
     userids = [p.wecom_userid for p in profiles]
-    await notify.tell(db, notify.INVITED, interview_id, 1, userids)
-    await notify.schedule_timed(db, interview_id, 1, draft.slot, userids)
+    await notify.tell(db, notify.INVITED, interview_id, 1, userids, now=now)
+    await notify.schedule_timed(db, interview_id, 1, draft.slot, userids, now=now)
     return interview_id, event_id
 
 
@@ -236,18 +240,18 @@ async def _update(
     if status != current.status:
         event_id = await history(db, interview_id, current.status, status, actor=actor, now=now)
     if moved:
-        await _follow_new_time(db, interview_id, draft.slot.ends_at, actor, policy)
-    await _audit_override(db, interview_id, conflicts, actor)
-    await notify.tell(db, notify.REMOVED, interview_id, version, removed)
+        await _follow_new_time(db, interview_id, draft.slot.ends_at, actor, policy, now)
+    await _audit_override(db, interview_id, conflicts, actor, now)
+    await notify.tell(db, notify.REMOVED, interview_id, version, removed, now=now)
     await notify.withdraw_timed(db, interview_id, removed)
     stay = [p.wecom_userid for p in kept]
     if moved:
-        await notify.announce_move(db, interview_id, version, draft.slot, stay, None)
+        await notify.announce_move(db, interview_id, version, draft.slot, stay, None, now=now)
     elif (draft.room_url, draft.location) != (current.room_url, current.location):
-        await notify.tell(db, notify.CHANGED, interview_id, version, stay)
+        await notify.tell(db, notify.CHANGED, interview_id, version, stay, now=now)
     newcomers = [p.wecom_userid for p in added]
-    await notify.tell(db, notify.INVITED, interview_id, version, newcomers)
-    await notify.schedule_timed(db, interview_id, version, draft.slot, newcomers)
+    await notify.tell(db, notify.INVITED, interview_id, version, newcomers, now=now)
+    await notify.schedule_timed(db, interview_id, version, draft.slot, newcomers, now=now)
     return event_id
 
 
@@ -289,19 +293,26 @@ async def _reschedule(
         event_id = await history(
             db, interview_id, current.status, status, actor=actor, now=now, note=draft.reason
         )
-    await _follow_new_time(db, interview_id, draft.slot.ends_at, actor, policy)
-    await _audit_override(db, interview_id, conflicts, actor)
+    await _follow_new_time(db, interview_id, draft.slot.ends_at, actor, policy, now)
+    await _audit_override(db, interview_id, conflicts, actor, now)
     userids = [member.wecom_userid for member in current.panel]
-    await notify.announce_move(db, interview_id, version, draft.slot, userids, draft.reason)
+    await notify.announce_move(
+        db, interview_id, version, draft.slot, userids, draft.reason, now=now
+    )
     return event_id
 
 
 async def _follow_new_time(
-    db: Database, interview_id: int, ends_at: datetime, actor: Person, policy: BookingPolicy
+    db: Database,
+    interview_id: int,
+    ends_at: datetime,
+    actor: Person,
+    policy: BookingPolicy,
+    now: datetime,
 ) -> None:
     """A new time answers the candidate's open reschedule request; their link follows it."""
     await extend_for_interview(db, interview_id, ends_at, grace_hours=policy.link_grace_hours)
-    await mark_handled(db, interview_id=interview_id, handled_by=actor.id)
+    await mark_handled(db, interview_id=interview_id, handled_by=actor.id, at=now)
 
 
 async def _save(
@@ -317,7 +328,7 @@ async def _save(
 
 
 async def _audit_override(
-    db: Database, interview_id: int, conflicts: list[Conflict], actor: Person
+    db: Database, interview_id: int, conflicts: list[Conflict], actor: Person, now: datetime
 ) -> None:
     """HR booked over an overlap on purpose: keep a record of who and which."""
     overlaps = overridden(conflicts)
@@ -326,6 +337,7 @@ async def _audit_override(
             db,
             "booking_override",
             actor=Actor("person", actor.wecom_userid),
+            at=now,
             target_kind="interview",
             target_id=interview_id,
             detail={"overlaps": overlaps},

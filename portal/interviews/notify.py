@@ -8,7 +8,7 @@ reschedule (a new version) queues fresh reminders.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from portal.db.database import Database
 from portal.notifications.outbox import cancel_pending, dedupe_key, enqueue
@@ -33,6 +33,8 @@ async def tell(
     interview_id: int,
     version: int,
     recipients: Iterable[str],
+    *,
+    now: datetime,
     **extra: object,
 ) -> None:
     """One message of `kind` for each recipient, sent as soon as the worker gets to it."""
@@ -44,12 +46,19 @@ async def tell(
             recipient=userid,
             payload=payload,
             dedupe=dedupe_key(kind, interview_id, userid, version),
+            now=now,
             interview_id=interview_id,
         )
 
 
 async def schedule_timed(
-    db: Database, interview_id: int, version: int, slot: Slot, recipients: Iterable[str]
+    db: Database,
+    interview_id: int,
+    version: int,
+    slot: Slot,
+    recipients: Iterable[str],
+    *,
+    now: datetime,
 ) -> None:
     """A reminder before the start and a feedback nudge after the end, per interviewer."""
     payload = {"interview_id": interview_id, "version": version}
@@ -62,6 +71,7 @@ async def schedule_timed(
                 recipient=userid,
                 payload=payload,
                 dedupe=dedupe_key(kind, interview_id, userid, version),
+                now=now,
                 due_at=due_at,
                 interview_id=interview_id,
             )
@@ -86,6 +96,7 @@ async def tell_hr_declined(
     *,
     interviewer: str,
     reason: str | None,
+    now: datetime,
 ) -> None:
     """HR hears that an interviewer declined (once per interviewer and version)."""
     payload = {"interview_id": interview_id, "version": version, "interviewer": interviewer}
@@ -97,6 +108,7 @@ async def tell_hr_declined(
             recipient=userid,
             payload=payload,
             dedupe=dedupe_key(INTERVIEWER_DECLINED, interview_id, userid, version, interviewer),
+            now=now,
             interview_id=interview_id,
         )
 
@@ -108,8 +120,10 @@ async def announce_move(
     slot: Slot,
     userids: Sequence[str],
     reason: str | None,
+    *,
+    now: datetime,
 ) -> None:
     """The panel hears of the new time; reminders for the old one are replaced."""
-    await tell(db, CHANGED, interview_id, version, userids, reason=reason)
+    await tell(db, CHANGED, interview_id, version, userids, now=now, reason=reason)
     await withdraw_timed(db, interview_id, userids)
-    await schedule_timed(db, interview_id, version, slot, userids)
+    await schedule_timed(db, interview_id, version, slot, userids, now=now)

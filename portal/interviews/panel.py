@@ -54,6 +54,7 @@ async def respond(
                 recipients,
                 interviewer=member.wecom_userid,
                 reason=reason,
+                now=now,
             )
     return await announce(db, broadcaster, interview_id, "rsvp", None)
 

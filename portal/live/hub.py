@@ -7,8 +7,8 @@ import itertools
 import json
 import logging
 import random
-from datetime import UTC, datetime
 
+from portal.clock import SYSTEM_CLOCK, Clock
 from portal.db import live_events
 from portal.db.database import Database, DatabaseUnavailable
 from portal.db.listen import ChannelListener
@@ -19,7 +19,9 @@ log = logging.getLogger(__name__)
 CHANNEL = "portal_live"
 
 
-async def record(db: Database, event: LiveEvent, *, notify: str | None = None) -> int | None:
+async def record(
+    db: Database, event: LiveEvent, *, clock: Clock, notify: str | None = None
+) -> int | None:
     """Append the event to the feed; None (logged) if that failed.
 
     The change itself is already committed: failing here must not turn it into an error for
@@ -30,7 +32,7 @@ async def record(db: Database, event: LiveEvent, *, notify: str | None = None) -
             db,
             interview_id=event.interview_id,
             kind=event.kind,
-            at=datetime.now(UTC),
+            at=clock.now(),
             notify=notify,
         )
     except Exception:  # driver errors vary (asyncpg, sqlite3, OSError); all mean "not recorded"
@@ -41,13 +43,19 @@ async def record(db: Database, event: LiveEvent, *, notify: str | None = None) -
 class InProcessHub(FanOut):
     """Fan-out inside one process (SQLite; tests). Without a database, ids count from 1."""
 
-    def __init__(self, db: Database | None = None, *, queue_size: int = 1000) -> None:
+    def __init__(
+        self, db: Database | None = None, *, queue_size: int = 1000, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         super().__init__(queue_size=queue_size)
         self._db = db
+        self._clock = clock
         self._ids = itertools.count(1)
 
     async def publish(self, event: LiveEvent) -> None:
-        live_id = await record(self._db, event) if self._db is not None else next(self._ids)
+        if self._db is not None:
+            live_id = await record(self._db, event, clock=self._clock)
+        else:
+            live_id = next(self._ids)
         self.deliver(Published(live_id, event.interview_id, event.kind))
 
     async def start(self) -> None:
@@ -73,9 +81,11 @@ class PostgresBroadcaster(FanOut):
         queue_size: int = 1000,
         ping_interval: float = 15.0,
         backoff: tuple[float, float] = (0.25, 10.0),
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         super().__init__(queue_size=queue_size)
         self._db = db
+        self._clock = clock
         self._listener = ChannelListener(db.url, CHANNEL, self._on_payload)
         self._ping_interval = ping_interval
         self._backoff = backoff
@@ -83,7 +93,7 @@ class PostgresBroadcaster(FanOut):
         self.listening = asyncio.Event()
 
     async def publish(self, event: LiveEvent) -> None:
-        live_id = await record(self._db, event, notify=CHANNEL)
+        live_id = await record(self._db, event, clock=self._clock, notify=CHANNEL)
         if live_id is None:
             # No NOTIFY went out either: at least this process's viewers see the change.
             self.deliver(Published(None, event.interview_id, event.kind))

@@ -9,6 +9,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import FrameType
 
+from portal.clock import SYSTEM_CLOCK, Clock
 from portal.db.database import Database
 from portal.live.hub import InProcessHub, PostgresBroadcaster
 
@@ -16,9 +17,15 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextlib.asynccontextmanager
-async def open_broadcaster(db: Database) -> AsyncIterator[InProcessHub | PostgresBroadcaster]:
+async def open_broadcaster(
+    db: Database, clock: Clock = SYSTEM_CLOCK
+) -> AsyncIterator[InProcessHub | PostgresBroadcaster]:
     """PostgreSQL LISTEN/NOTIFY when the database is PostgreSQL, else the in-process hub."""
-    broadcaster = PostgresBroadcaster(db) if db.is_postgres else InProcessHub(db)
+    broadcaster: InProcessHub | PostgresBroadcaster
+    if db.is_postgres:
+        broadcaster = PostgresBroadcaster(db, clock=clock)
+    else:
+        broadcaster = InProcessHub(db, clock=clock)
     await broadcaster.start()
     try:
         with calling_on_stop_signal(broadcaster.drain):

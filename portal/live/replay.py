@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from portal.db import live_events
 from portal.db.database import Database
@@ -36,6 +36,6 @@ async def replay_after(
     return Replay(items, max([cursor, *(item.id for item in items)]), stale=False)
 
 
-async def prune_feed(db: Database, *, now: datetime | None = None) -> None:
+async def prune_feed(db: Database, *, now: datetime) -> None:
     """Forget events older than the retention window (a background job)."""
-    await live_events.prune(db, before=(now or datetime.now(UTC)) - RETENTION)
+    await live_events.prune(db, before=now - RETENTION)

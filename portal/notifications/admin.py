@@ -22,6 +22,7 @@ async def _act(
     actor: Person,
     action: str,
     change: Callable[[], Awaitable[bool]],
+    now: datetime,
 ) -> OutboxRow:
     async with db.transaction():
         before = await get_row(db, row_id)
@@ -33,6 +34,7 @@ async def _act(
             db,
             action,
             actor=Actor("person", actor.wecom_userid),
+            at=now,
             target_kind="outbox",
             target_id=row_id,
             detail={"kind": before.kind, "recipient": before.recipient, "error": before.last_error},
@@ -47,11 +49,13 @@ async def retry_dead_letter(
 ) -> OutboxRow:
     """Send a dead letter again, with a fresh set of attempts."""
     return await _act(
-        db, row_id, actor, "notification_retried", lambda: retry_dead(db, row_id, now=now)
+        db, row_id, actor, "notification_retried", lambda: retry_dead(db, row_id, now=now), now
     )
 
 
-async def discard_dead_letter(db: Database, *, row_id: int, actor: Person) -> OutboxRow:
+async def discard_dead_letter(
+    db: Database, *, row_id: int, actor: Person, now: datetime
+) -> OutboxRow:
     """Give up on a dead letter for good."""
     reason = f"discarded by {actor.wecom_userid}"
     return await _act(
@@ -60,4 +64,5 @@ async def discard_dead_letter(db: Database, *, row_id: int, actor: Person) -> Ou
         actor,
         "notification_discarded",
         lambda: discard_dead(db, row_id, reason=reason),
+        now,
     )

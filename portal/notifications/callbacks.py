@@ -140,6 +140,7 @@ async def _queue_card_update(
             recipient=fields.get("FromUserName", ""),
             payload={"response_code": fields["ResponseCode"], "answer": answer},
             dedupe=dedupe_key(kinds.CARD_UPDATE, key),
+            now=now,
             due_at=now,
         )
 
@@ -161,6 +162,7 @@ async def _contact_event(db: Database, fields: Mapping[str, str], key: str, now:
             recipient=target,
             payload={"userid": target, "change": change},
             dedupe=dedupe_key(kinds.CONTACT_REFRESH, key),
+            now=now,
             due_at=now,
         )
     else:

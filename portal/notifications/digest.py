@@ -45,6 +45,7 @@ async def enqueue_digests(db: Database, *, now: datetime, default_zone: str) -> 
                 recipient=row["wecom_userid"],
                 payload={"date": day.isoformat()},
                 dedupe=dedupe_key(DAILY_DIGEST, day.isoformat(), row["wecom_userid"]),
+                now=now,
                 due_at=due,
             )
     return added

@@ -42,6 +42,7 @@ async def enqueue_next_feedback(db: Database, row: OutboxRow, *, now: datetime, 
         recipient=row.recipient,
         payload=payload,
         dedupe=dedupe_key(kinds.FEEDBACK_DUE, row.interview_id, row.recipient, version, number + 1),
+        now=now,
         due_at=next_working_morning(now, zone),
         interview_id=row.interview_id,
     )
@@ -57,6 +58,7 @@ async def enqueue_calendar_sync(db: Database, row: OutboxRow, *, now: datetime) 
         recipient=row.recipient,
         payload={"interview_id": row.interview_id, "after": row.kind},
         dedupe=dedupe_key(kinds.CALENDAR_SYNC, row.id),
+        now=now,
         due_at=now,
         interview_id=row.interview_id,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from portal.clock import Clock
 from portal.db.callbacks import prune_events
 from portal.db.database import Database
 from portal.directory.service import RoleSources
@@ -11,7 +12,7 @@ from portal.i18n import Catalogs
 from portal.jobs import Job
 from portal.notifications.digest import enqueue_digests
 from portal.notifications.prepare import Services
-from portal.notifications.worker import OutboxWorker, utcnow
+from portal.notifications.worker import OutboxWorker
 from portal.settings import Settings
 from portal.wecom import WeComClient
 
@@ -25,15 +26,16 @@ def notification_jobs(
     catalogs: Catalogs,
     settings: Settings,
     role_sources: RoleSources,
+    clock: Clock,
 ) -> list[Job]:
     services = Services(db, wecom, catalogs, settings.base_url, settings.timezone, role_sources)
-    worker = OutboxWorker(services)
+    worker = OutboxWorker(services, clock=clock)
 
     async def digests() -> None:
-        await enqueue_digests(db, now=utcnow(), default_zone=settings.timezone)
+        await enqueue_digests(db, now=clock.now(), default_zone=settings.timezone)
 
     async def prune() -> None:
-        await prune_events(db, before=utcnow() - CALLBACK_EVENTS_KEPT)
+        await prune_events(db, before=clock.now() - CALLBACK_EVENTS_KEPT)
 
     return [
         # No pause between turns: a turn waits by itself when nothing is due.

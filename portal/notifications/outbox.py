@@ -7,7 +7,7 @@ recipient, interview version), so repeating an action can never send twice.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ async def enqueue(
     recipient: str,
     payload: Mapping[str, Any],
     dedupe: str,
+    now: datetime,
     due_at: datetime | None = None,
     interview_id: int | None = None,
 ) -> bool:
@@ -38,7 +39,6 @@ async def enqueue(
     exists = await db.fetch_val(sa.select(outbox.c.id).where(outbox.c.dedupe_key == dedupe))
     if exists is not None:
         return False
-    now = datetime.now(UTC)
     await db.execute(
         outbox.insert().values(
             kind=kind,

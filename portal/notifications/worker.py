@@ -20,8 +20,9 @@ import secrets
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from portal.clock import SYSTEM_CLOCK, Clock
 from portal.db.outbox import OutboxRow, next_due_at
 from portal.notifications.claim import claim
 from portal.notifications.outcomes import Outcome, Released
@@ -32,12 +33,7 @@ from portal.notifications.retry import RetryPolicy, decide
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 ERROR_PAUSE = 2.0
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -60,7 +56,7 @@ class OutboxWorker:
         services: Services,
         config: WorkerConfig | None = None,
         *,
-        clock: Clock = utcnow,
+        clock: Clock = SYSTEM_CLOCK,
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.services = services
@@ -78,7 +74,7 @@ class OutboxWorker:
         db, config = self.services.db, self.config
         rows = await claim(
             db,
-            now=self._clock(),
+            now=self._clock.now(),
             limit=config.batch_size,
             lease=config.lease,
             token=self._token(),
@@ -86,16 +82,16 @@ class OutboxWorker:
         )
         if not rows:
             return 0
-        works = await prepare(self.services, rows, self._clock())
+        works = await prepare(self.services, rows, self._clock.now())
         gate = asyncio.Semaphore(config.concurrency)
         outcomes = await asyncio.gather(*(self._deliver(work, gate, stop) for work in works))
-        await record(db, list(zip(rows, outcomes, strict=True)), self._clock())
+        await record(db, list(zip(rows, outcomes, strict=True)), self._clock.now())
         log.debug("outbox: batch of %d done", len(rows))
         return len(rows)
 
     def _too_late(self, row: OutboxRow) -> bool:
         """A row waited too long for its turn in the batch (a slow WeCom): give it back."""
-        now = self._clock()
+        now = self._clock.now()
         if row.paced_at is not None:
             # Its pacing slot assumed it leaves about when it was claimed.
             return (now - row.paced_at).total_seconds() > self.config.limits.slack
@@ -126,7 +122,7 @@ class OutboxWorker:
         due = await next_due_at(self.services.db)
         if due is None:
             return self.config.idle_poll
-        wait = (due - self._clock()).total_seconds()
+        wait = (due - self._clock.now()).total_seconds()
         return 0.0 if wait <= 0 else min(self.config.idle_poll, wait)
 
     async def _step(self, stop: asyncio.Event | None) -> float:

@@ -17,7 +17,7 @@ from portal.web.htmx import HtmxDetails
 from portal.web.navigation import ROLE_LABELS
 from portal.web.rendering import render, translate
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 from portal.wecom import WeComError
 
 PER_PAGE = 25
@@ -79,6 +79,7 @@ async def set_role(request: Request) -> Response:
         person_id=request.path_params["person_id"],
         choice=str(form.get("role", "")),
         actor=await _admin(request),
+        now=current_time(request),
     )
     if HtmxDetails.of(request).request:
         return await _person_row(request, person)
@@ -95,6 +96,7 @@ async def set_active(request: Request) -> Response:
         person_id=request.path_params["person_id"],
         active=value == "1",
         actor=await _admin(request),
+        now=current_time(request),
     )
     if HtmxDetails.of(request).request:
         return await _person_row(request, person)
@@ -109,6 +111,7 @@ async def run_sync(request: Request) -> Response:
             state["db"],
             state["wecom"],
             state["role_sources"],
+            now=current_time(request),
             actor=Actor("person", admin.wecom_userid),
         )
     except WeComError as exc:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-import time
 from typing import Any, Literal
 
 from starlette.requests import Request
@@ -23,7 +22,7 @@ from portal.web.home import local_path
 from portal.web.language import SESSION_KEY as LANGUAGE_KEY
 from portal.web.rendering import language_of, render
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 from portal.wecom import InvalidCode, NonMember, SystemBusy, WeComError, WeComUnavailable
 
 log = logging.getLogger(__name__)
@@ -45,7 +44,7 @@ def _begin(request: Request) -> str:
     """A fresh state bound to this session (replacing any earlier one)."""
     pending: dict[str, Any] = dict(request.session.get(OAUTH_KEY) or {})
     state = secrets.token_hex(16)
-    pending.update(state=state, at=int(time.time()))
+    pending.update(state=state, at=int(app_state(request)["clock"].timestamp()))
     request.session[OAUTH_KEY] = pending
     return state
 
@@ -57,7 +56,7 @@ def _take_state(request: Request, sent: str | None) -> dict[str, Any]:
         raise SignInExpired()
     if not hmac.compare_digest(pending["state"], sent):
         raise SignInExpired()
-    if time.time() - int(pending.get("at", 0)) > STATE_LIFETIME_S:
+    if app_state(request)["clock"].timestamp() - int(pending.get("at", 0)) > STATE_LIFETIME_S:
         raise SignInExpired()
     return pending
 
@@ -107,6 +106,7 @@ async def callback(request: Request) -> Response:
         state["role_sources"],
         userid=identity.userid,
         ip=request.client.host if request.client else None,
+        now=current_time(request),
     )
     language = request.session.get(LANGUAGE_KEY)
     request.session.clear()  # a new session for the signed-in person

@@ -9,7 +9,6 @@ five seconds); slower follow-ups run from the outbox afterwards.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,7 +16,7 @@ from starlette.responses import Response
 from portal.notifications.callbacks import CallbackRejected, handle_event, open_event, verify_echo
 from portal.web.access import Access
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 from portal.wecom import WeComCrypto
 
 log = logging.getLogger(__name__)
@@ -52,9 +51,9 @@ async def _body(request: Request) -> bytes:
 
 async def _event(request: Request) -> Response:
     params = _params(request, *SIGNED)
-    fields = open_event(_crypto(request), await _body(request), params, datetime.now(UTC))
+    fields = open_event(_crypto(request), await _body(request), params, current_time(request))
     state = app_state(request)
-    await handle_event(state["db"], state["broadcaster"], fields, now=datetime.now(UTC))
+    await handle_event(state["db"], state["broadcaster"], fields, now=current_time(request))
     return Response(b"", media_type="text/plain")
 
 
@@ -62,7 +61,7 @@ async def callback(request: Request) -> Response:
     try:
         if request.method == "GET":
             params = _params(request, *SIGNED, "echostr")
-            echo = verify_echo(_crypto(request), params, datetime.now(UTC))
+            echo = verify_echo(_crypto(request), params, current_time(request))
             return Response(echo.encode(), media_type="text/plain")
         return await _event(request)
     except CallbackRejected as exc:

@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from portal.calendar_ics import build_ics
 from portal.candidates import service
-from portal.candidates.opening import LinkGone, LinkNotFound, OpenedLink, open_link, utcnow
+from portal.candidates.opening import LinkGone, LinkNotFound, OpenedLink, open_link
 from portal.candidates.page import FROM_BROWSER, parse_cancel_reason
 from portal.errors import Forbidden
 from portal.i18n import N_
@@ -28,7 +28,7 @@ from portal.web.htmx import HtmxDetails
 from portal.web.middleware import loggable_path
 from portal.web.rendering import render, translate
 from portal.web.routing import Endpoint, PortalRoute, route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,9 @@ def link_pages(endpoint: Endpoint) -> Endpoint:
 async def _open(request: Request) -> OpenedLink:
     state = app_state(request)
     secret = str(state["settings"].secret_key)
-    return await open_link(state["db"], request.path_params["token"], secret=secret, now=utcnow())
+    return await open_link(
+        state["db"], request.path_params["token"], secret=secret, now=current_time(request)
+    )
 
 
 async def _bound(request: Request) -> OpenedLink:
@@ -83,7 +85,7 @@ def _page(
 ) -> Response:
     token = request.path_params["token"]
     context = page_context(
-        request, opened, token, now=utcnow(), notice=notice, errors=errors, form=form
+        request, opened, token, now=current_time(request), notice=notice, errors=errors, form=form
     )
     return render(
         request,
@@ -118,7 +120,7 @@ async def confirm(request: Request) -> Response:
     zone, source = page_zone(request, opened)
     reported = zone if source == FROM_BROWSER else None
     await service.confirm(
-        state["db"], state["broadcaster"], opened, timezone=reported, now=utcnow()
+        state["db"], state["broadcaster"], opened, timezone=reported, now=current_time(request)
     )
     return await _done(request, CONFIRMED)
 
@@ -127,7 +129,7 @@ async def confirm(request: Request) -> Response:
 async def check_in(request: Request) -> Response:
     opened = await _bound(request)
     state = app_state(request)
-    await service.check_in(state["db"], state["broadcaster"], opened, now=utcnow())
+    await service.check_in(state["db"], state["broadcaster"], opened, now=current_time(request))
     return await _done(request, CHECKED_IN)
 
 
@@ -138,7 +140,12 @@ async def cancel(request: Request) -> Response:
     state = app_state(request)
     cutoff = state["settings"].candidate_cancel_hours
     await service.cancel(
-        state["db"], state["broadcaster"], opened, reason=reason, cutoff_hours=cutoff, now=utcnow()
+        state["db"],
+        state["broadcaster"],
+        opened,
+        reason=reason,
+        cutoff_hours=cutoff,
+        now=current_time(request),
     )
     return await _done(request, CANCELLED)
 
@@ -147,7 +154,7 @@ async def cancel(request: Request) -> Response:
 async def reschedule(request: Request) -> Response:
     opened = await _bound(request)
     form = await request.form()
-    now = utcnow()
+    now = current_time(request)
     try:
         proposal = validate_reschedule_request(form, now=now)
     except ValidationFailed as exc:
@@ -167,7 +174,7 @@ async def calendar(request: Request) -> Response:
     opened = await _open(request)
     settings = app_state(request)["settings"]
     host = urlsplit(settings.base_url).hostname or "portal"
-    body = build_ics(calendar_entry(request, opened), host=host, now=utcnow())
+    body = build_ics(calendar_entry(request, opened), host=host, now=current_time(request))
     headers = PRIVATE | {"Content-Disposition": 'attachment; filename="interview.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 

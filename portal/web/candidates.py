@@ -13,10 +13,10 @@ from portal.interviews.records import read_candidate, save_candidate
 from portal.scheduling import ValidationFailed
 from portal.web.access import Access
 from portal.web.interview_form_support import error_texts
-from portal.web.interview_views import after_post, now_utc
+from portal.web.interview_views import after_post
 from portal.web.rendering import render
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 FIELDS = ("name", "phone", "email", "notes")
 
@@ -70,7 +70,9 @@ async def save(request: Request) -> Response:
     candidate_id = request.path_params.get("candidate_id")
     try:
         fields = read_candidate(form)
-        await save_candidate(app_state(request)["db"], candidate_id, fields, now=now_utc())
+        await save_candidate(
+            app_state(request)["db"], candidate_id, fields, now=current_time(request)
+        )
     except ValidationFailed as exc:
         values = {name: str(form.get(name) or "") for name in FIELDS}
         return _form(request, values, candidate_id, 422, error_texts(request, exc))

@@ -21,10 +21,10 @@ from portal.web.interview_form_support import (
     zone_choices,
 )
 from portal.web.interview_forms import to_detail
-from portal.web.interview_views import labels, now_utc
+from portal.web.interview_views import labels
 from portal.web.rendering import render, translate
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 REFUSALS = (DomainError, service.StaleInterview)
 
@@ -85,7 +85,7 @@ async def reschedule(request: Request) -> Response:
             detail.id,
             draft,
             actor=user,
-            now=now_utc(),
+            now=current_time(request),
             policy=policy(request),
         )
     except REFUSALS as exc:
@@ -107,7 +107,12 @@ async def cancel(request: Request) -> Response:
     try:
         draft = validate_cancel(form)
         detail = await service.cancel(
-            state["db"], state["broadcaster"], detail.id, draft, actor=user, now=now_utc()
+            state["db"],
+            state["broadcaster"],
+            detail.id,
+            draft,
+            actor=user,
+            now=current_time(request),
         )
     except REFUSALS as exc:
         values = values_of(detail) | {"reason": str(form.get("reason") or "")}

@@ -29,9 +29,8 @@ from portal.scheduling import (
     utc_to_local,
 )
 from portal.scheduling.fields import MAX_ID, FormReader
-from portal.web.interview_views import now_utc
 from portal.web.rendering import translate, viewer_timezone
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 FIELDS = (
     "candidate_id", "candidate_name", "candidate_phone", "candidate_email", "position_id",
@@ -65,7 +64,7 @@ def picked_ids(raw: Iterable[object]) -> list[int]:
 
 def new_values(request: Request) -> dict[str, str]:
     zone = viewer_timezone(request)
-    tomorrow = local_date(now_utc(), zone) + timedelta(days=1)
+    tomorrow = local_date(current_time(request), zone) + timedelta(days=1)
     values = dict.fromkeys(FIELDS, "")
     return values | {
         "date": tomorrow.isoformat(),

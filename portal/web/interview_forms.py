@@ -32,10 +32,10 @@ from portal.web.interview_form_support import (
     read_probe,
     values_of,
 )
-from portal.web.interview_views import after_post, labels, now_utc
+from portal.web.interview_views import after_post, labels
 from portal.web.rendering import render, translate
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 REFUSALS = (DomainError, service.StaleInterview)
 
@@ -102,7 +102,7 @@ async def create(request: Request) -> Response:
             state["broadcaster"],
             draft,
             actor=await _user(request),
-            now=now_utc(),
+            now=current_time(request),
             policy=policy(request),
         )
     except REFUSALS as exc:
@@ -139,7 +139,7 @@ async def update(request: Request) -> Response:
             detail.id,
             draft,
             actor=await _user(request),
-            now=now_utc(),
+            now=current_time(request),
             policy=policy(request),
         )
     except REFUSALS as exc:
@@ -165,7 +165,7 @@ async def check(request: Request) -> Response:
             interviewers=profiles,
             candidate_id=probe.candidate_id,
             editing=probe.editing,
-            now=now_utc(),
+            now=current_time(request),
             policy=policy(request),
             override=probe.override,
         )

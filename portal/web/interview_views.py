@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -34,11 +34,6 @@ ACTION_LABELS = {
     Status.COMPLETED: N_("Finish interview"),
     Status.NO_SHOW: N_("Candidate did not come"),
 }
-
-
-def now_utc() -> datetime:
-    """The clock of the web layer (tests patch it)."""
-    return datetime.now(UTC)
 
 
 def labels(request: Request) -> dict[str, Any]:

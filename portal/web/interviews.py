@@ -28,14 +28,13 @@ from portal.web.htmx import HtmxDetails
 from portal.web.interview_views import (
     acts_as,
     labels,
-    now_utc,
     render_fragment,
     status_view,
 )
 from portal.web.live_anchors import board_anchor, interview_anchor
 from portal.web.rendering import render, viewer_timezone
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 
 async def _user(request: Request) -> Person:
@@ -54,7 +53,7 @@ def board_day(request: Request) -> date:
 
 
 def _today(request: Request) -> date:
-    return local_date(now_utc(), viewer_timezone(request))
+    return local_date(current_time(request), viewer_timezone(request))
 
 
 async def board(request: Request) -> Response:
@@ -91,7 +90,7 @@ async def detail_page(request: Request) -> Response:
     actor_kind = acts_as(user, detail) or ActorKind.HR
     context = labels(request) | {
         "i": detail,
-        "status": status_view(request, detail, actor_kind, now_utc()),
+        "status": status_view(request, detail, actor_kind, current_time(request)),
         "feedback": feedback,
         "history": await status_history(db, detail.id),
         "editable": detail.status not in TERMINAL,
@@ -118,7 +117,7 @@ async def change_status(request: Request) -> Response:
         target=target,
         actor_kind=ActorKind.HR,
         actor=user,
-        now=now_utc(),
+        now=current_time(request),
     )
     return status_response(request, detail, ActorKind.HR, "interviews:detail")
 
@@ -129,7 +128,9 @@ def status_response(
     """The refreshed status panel for htmx, else back to the page (post/redirect/get)."""
     if not HtmxDetails.of(request).request:
         return RedirectResponse(request.url_for(page, interview_id=detail.id).path, 303)
-    context = labels(request) | {"status": status_view(request, detail, actor_kind, now_utc())}
+    context = labels(request) | {
+        "status": status_view(request, detail, actor_kind, current_time(request))
+    }
     return render(request, "mine/_status.html", context)
 
 
@@ -160,7 +161,9 @@ async def render_status_fragment(request: Request, interview_id: int) -> str | N
     actor_kind = acts_as(user, detail)
     if actor_kind is None:
         return None
-    extra: dict[str, Any] = {"status": status_view(request, detail, actor_kind, now_utc())}
+    extra: dict[str, Any] = {
+        "status": status_view(request, detail, actor_kind, current_time(request))
+    }
     return render_fragment(request, "mine/_status.html", extra)
 
 

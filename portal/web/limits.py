@@ -18,7 +18,7 @@ from portal.web.access import Access, current_user
 from portal.web.interview_form_support import error_texts, policy
 from portal.web.rendering import language_of, render, translate
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 FIELDS = ("work_start", "work_end", "daily_cap", "weekly_cap")
 DEFAULTS_NOTE = N_(
@@ -104,7 +104,9 @@ async def save(request: Request) -> Response:
         return _form(request, person, values, errors=error_texts(request, exc), status=422)
     actor = await current_user(request)
     assert actor is not None  # the route's Access.HR guarantees it
-    updated = await change_limits(db, person_id=person.id, limits=limits, actor=actor)
+    updated = await change_limits(
+        db, person_id=person.id, limits=limits, actor=actor, now=current_time(request)
+    )
     return _form(request, updated, saved=True)
 
 

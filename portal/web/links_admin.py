@@ -9,14 +9,13 @@ from starlette.responses import RedirectResponse, Response
 
 from portal.candidates import hr_links
 from portal.candidates.hr_links import LinkState
-from portal.candidates.opening import utcnow
 from portal.errors import NotFound
 from portal.links import candidate_url
 from portal.web.access import Access, current_user
 from portal.web.htmx import HtmxDetails
 from portal.web.rendering import render
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 
 def _context(request: Request, found: LinkState) -> dict[str, Any]:
@@ -24,7 +23,8 @@ def _context(request: Request, found: LinkState) -> dict[str, Any]:
     link = found.link
     url = None
     if link is not None and found.state == "active":
-        url = candidate_url(settings.base_url, link.id, str(settings.secret_key))
+        now = current_time(request)
+        url = candidate_url(settings.base_url, link.id, str(settings.secret_key), now=now)
     iid = found.interview_id
     return {
         "share": {
@@ -57,7 +57,9 @@ def _interview_id(request: Request) -> int:
 
 async def show(request: Request) -> Response:
     db = app_state(request)["db"]
-    return _panel(request, await hr_links.link_state(db, _interview_id(request), now=utcnow()))
+    return _panel(
+        request, await hr_links.link_state(db, _interview_id(request), now=current_time(request))
+    )
 
 
 async def _after(request: Request, found: LinkState) -> Response:
@@ -75,7 +77,7 @@ async def regenerate(request: Request) -> Response:
         interview_id=_interview_id(request),
         actor=user,
         grace_hours=state["settings"].link_grace_hours,
-        now=utcnow(),
+        now=current_time(request),
     )
     return await _after(request, found)
 
@@ -84,7 +86,7 @@ async def revoke(request: Request) -> Response:
     state, user = app_state(request), await current_user(request)
     assert user is not None  # Access.HR
     found = await hr_links.revoke(
-        state["db"], interview_id=_interview_id(request), actor=user, now=utcnow()
+        state["db"], interview_id=_interview_id(request), actor=user, now=current_time(request)
     )
     return await _after(request, found)
 
@@ -97,7 +99,7 @@ async def request_handled(request: Request) -> Response:
         state["broadcaster"],
         interview_id=_interview_id(request),
         actor=user,
-        now=utcnow(),
+        now=current_time(request),
     )
     return await _after(request, found)
 

@@ -7,13 +7,13 @@ template includes `live/_board_anchor.html` or `live/_anchor.html`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 
 from portal.db.live_events import resume_point
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 # How far before a page's render its stream resumes: longer than the request's own reads and
 # the clock difference between app instances (each stamps the events it publishes).
@@ -36,7 +36,7 @@ async def _anchor(
     # Resume a little before now: whatever this request read, in whichever order, is older
     # than ANCHOR_LOOKBACK, so every change it may have missed is replayed (idempotently).
     db = app_state(request)["db"]
-    after = await resume_point(db, before=datetime.now(UTC) - ANCHOR_LOOKBACK)
+    after = await resume_point(db, before=current_time(request) - ANCHOR_LOOKBACK)
     return LiveAnchor(f"{path}?{urlencode(query | {'after': str(after)})}", element_id)
 
 

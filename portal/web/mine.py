@@ -29,12 +29,12 @@ from portal.scheduling.validation import RsvpResponse
 from portal.web.access import Access, current_user
 from portal.web.htmx import HtmxDetails
 from portal.web.interview_form_support import error_texts
-from portal.web.interview_views import labels, now_utc, status_view
+from portal.web.interview_views import labels, status_view
 from portal.web.interviews import parse_target, status_response
 from portal.web.live_anchors import interview_anchor
 from portal.web.rendering import render, viewer_timezone
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 PAST_DAYS, AHEAD_DAYS = 30, 60
 
@@ -46,7 +46,7 @@ async def _user(request: Request) -> Person:
 
 
 async def index(request: Request) -> Response:
-    user, now = await _user(request), now_utc()
+    user, now = await _user(request), current_time(request)
     today = today_range(now, viewer_timezone(request))
     window = UtcRange(today.start - timedelta(days=PAST_DAYS), today.end + timedelta(AHEAD_DAYS))
     found = await list_for_person(app_state(request)["db"], user.id, window)
@@ -83,7 +83,7 @@ async def _context(request: Request, user: Person, detail: InterviewDetail) -> d
     own, others = await service.feedback_for(
         app_state(request)["db"], detail, person_id=user.id, is_hr=user.is_hr
     )
-    now = now_utc()
+    now = current_time(request)
     return labels(request) | {
         "i": detail,
         "me": detail.member(user.id),
@@ -119,7 +119,7 @@ async def rsvp(request: Request) -> Response:
             person_id=user.id,
             accept=answer.response is RsvpResponse.ACCEPTED,
             reason=answer.reason,
-            now=now_utc(),
+            now=current_time(request),
         )
     except DomainError as exc:
         context = await _context(request, user, detail) | {"errors": error_texts(request, exc)}
@@ -139,7 +139,7 @@ async def change_status(request: Request) -> Response:
         target=parse_target((await request.form()).get("target")),
         actor_kind=ActorKind.INTERVIEWER,
         actor=user,
-        now=now_utc(),
+        now=current_time(request),
     )
     return status_response(request, detail, ActorKind.INTERVIEWER, "mine:detail")
 
@@ -155,7 +155,7 @@ async def feedback(request: Request) -> Response:
             interview_id=detail.id,
             person_id=user.id,
             card=card,
-            now=now_utc(),
+            now=current_time(request),
         )
     except DomainError as exc:
         context = await _context(request, user, detail)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -25,7 +24,7 @@ from portal.web.access import Access, current_user
 from portal.web.htmx import HtmxDetails
 from portal.web.rendering import render, translate
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 PER_PAGE = 50
 STATUS_LABELS = {
@@ -149,7 +148,7 @@ async def retry(request: Request) -> Response:
         app_state(request)["db"],
         row_id=request.path_params["outbox_id"],
         actor=await _person(request),
-        now=datetime.now(UTC),
+        now=current_time(request),
     )
     return await _row_response(request, row)
 
@@ -159,6 +158,7 @@ async def discard(request: Request) -> Response:
         app_state(request)["db"],
         row_id=request.path_params["outbox_id"],
         actor=await _person(request),
+        now=current_time(request),
     )
     return await _row_response(request, row)
 

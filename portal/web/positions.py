@@ -11,10 +11,10 @@ from portal.interviews.records import read_position, save_position
 from portal.scheduling import ValidationFailed
 from portal.web.access import Access
 from portal.web.interview_form_support import error_texts
-from portal.web.interview_views import after_post, now_utc
+from portal.web.interview_views import after_post
 from portal.web.rendering import render
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 FIELDS = ("title", "department", "description", "active")
 
@@ -59,7 +59,9 @@ async def save(request: Request) -> Response:
     position_id = request.path_params.get("position_id")
     try:
         fields = read_position(form)
-        await save_position(app_state(request)["db"], position_id, fields, now=now_utc())
+        await save_position(
+            app_state(request)["db"], position_id, fields, now=current_time(request)
+        )
     except ValidationFailed as exc:
         values = {name: str(form.get(name) or "") for name in FIELDS}
         return _form(request, values, position_id, 422, error_texts(request, exc))

@@ -15,11 +15,11 @@ from portal.scheduling.fields import FormReader
 from portal.web.access import Access, current_user
 from portal.web.htmx import HtmxDetails
 from portal.web.interview_form_support import COMMON_ZONES, error_texts
-from portal.web.interview_views import after_post, now_utc
+from portal.web.interview_views import after_post
 from portal.web.language import SESSION_KEY as LANGUAGE_KEY
 from portal.web.rendering import language_of, render
 from portal.web.routing import route
-from portal.web.state import app_state, request_cache
+from portal.web.state import app_state, current_time, request_cache
 
 LANGUAGE_CHOICES = {code: code for code in LANGUAGE_NAMES}
 
@@ -66,7 +66,7 @@ def _form(
         "default_zone": app_state(request)["settings"].timezone,
         "common_zones": COMMON_ZONES,
         "other_zones": [name for name in zone_names() if name not in COMMON_ZONES],
-        "now": now_utc(),
+        "now": current_time(request),
     }
     return render(
         request, "settings/page.html", context, fragment="settings/_form.html", status=status
@@ -96,7 +96,9 @@ async def save(request: Request) -> Response:
         values["digest_opt_in"] = bool(form.get("digest_opt_in"))
         return _form(request, user, values, errors=error_texts(request, exc), status=422)
     same_language = choice.locale == language_of(request).code
-    updated = await change_settings(app_state(request)["db"], person=user, choice=choice)
+    updated = await change_settings(
+        app_state(request)["db"], person=user, choice=choice, now=current_time(request)
+    )
     _remember(request, updated)
     if HtmxDetails.of(request).request and same_language:
         return _form(request, updated, _values(request, updated), saved=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, TypedDict, cast
 
 import httpx
 from starlette.requests import HTTPConnection
 from starlette.templating import Jinja2Templates
 
+from portal.clock import Clock
 from portal.db.database import Database
 from portal.directory.service import RoleSources
 from portal.i18n import Catalogs
@@ -25,6 +27,7 @@ class AppState(TypedDict):
     wecom: WeComClient
     role_sources: RoleSources
     broadcaster: Broadcaster
+    clock: Clock
 
 
 def request_cache(conn: HTTPConnection) -> dict[str, Any]:
@@ -40,3 +43,8 @@ def request_cache(conn: HTTPConnection) -> dict[str, Any]:
 def app_state(conn: HTTPConnection) -> AppState:
     """The lifespan's shared services, typed."""
     return cast(AppState, conn.scope["state"])
+
+
+def current_time(conn: HTTPConnection) -> datetime:
+    """This request's "now", from the portal's one clock."""
+    return app_state(conn)["clock"].now()

@@ -12,10 +12,10 @@ from portal.db.interviews import list_in_range
 from portal.interviews.week import busy_rows, time_grid, week_days
 from portal.scheduling import local_date, week_range, week_start
 from portal.web.access import Access
-from portal.web.interview_views import labels, now_utc
+from portal.web.interview_views import labels
 from portal.web.rendering import render, viewer_timezone
 from portal.web.routing import route
-from portal.web.state import app_state
+from portal.web.state import app_state, current_time
 
 
 def _monday(request: Request) -> date:
@@ -24,7 +24,7 @@ def _monday(request: Request) -> date:
         day = date.fromisoformat(raw) if len(raw) == 10 else None
     except ValueError:
         day = None
-    return week_start(day or local_date(now_utc(), viewer_timezone(request)))
+    return week_start(day or local_date(current_time(request), viewer_timezone(request)))
 
 
 async def _week(request: Request) -> tuple[date, str, Any]:

@@ -87,6 +87,7 @@ class WeComClient:
         token_jitter: float = 60.0,
         rng: Callable[[], float] = random.random,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._http = http
         self.corp_id = corp_id
@@ -98,6 +99,7 @@ class WeComClient:
         self._backoff = backoff
         self._rng = rng
         self._sleep = sleep
+        self.clock = clock  # Unix seconds; the portal passes its own clock
         install_log_redaction()
         self.tokens = TokenManager(
             token_store,
@@ -106,6 +108,7 @@ class WeComClient:
             margin=token_margin,
             jitter=token_jitter,
             rng=rng,
+            clock=clock,
         )
         self.tokens.register(ACCESS_TOKEN, self._fetch_access_token)
         self.tokens.register(JSAPI_TICKET, self._fetch_jsapi_ticket, needs=ACCESS_TOKEN)

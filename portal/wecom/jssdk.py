@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 import string
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -82,7 +81,7 @@ class JsSdk:
         self, ticket: str, url: str, nonce: str | None, timestamp: int | None
     ) -> JsSignature:
         nonce = nonce or make_nonce()
-        ts = int(time.time()) if timestamp is None else timestamp
+        ts = int(self._client.clock()) if timestamp is None else timestamp
         return JsSignature(
             corp_id=self._client.corp_id,
             agent_id=self._client.agent_id,

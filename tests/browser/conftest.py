@@ -1,6 +1,7 @@
 """Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium), headless.
 
-- `live_url`: the portal served by uvicorn on a loopback port (SQLite).
+- `live_url`: the portal served by uvicorn on a loopback port (SQLite), on the test's frozen
+  `clock` like the sandbox: seed it at `tests.support.when.NOW` (the builders' default).
 - `browser`: a Chromium per test (Playwright's async API, so browser tests share the event
   loop handling of the rest of the suite); `page_factory(viewport=..., user_agent=...,
   locale=...)` opens pages that record console errors and any request leaving localhost, both
@@ -17,11 +18,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Page,
+    Request,
+    async_playwright,
+)
 
 from portal.app import create_app
+from portal.clock import FrozenClock
 from tests.conftest import SettingsFactory, in_ci
-from tests.support.servers import serve_in_thread
+from tests.support.servers import free_port, serve_in_thread
 
 CHROMIUM = os.environ.get("PORTAL_TEST_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -59,12 +69,10 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-def live_url(make_settings: SettingsFactory, sqlite_url: str) -> Iterator[str]:
-    from tests.support.servers import free_port
-
+def live_url(make_settings: SettingsFactory, sqlite_url: str, clock: FrozenClock) -> Iterator[str]:
     port = free_port()
     settings = make_settings(sqlite_url, PORTAL_BASE_URL=f"http://127.0.0.1:{port}")
-    with serve_in_thread(create_app(settings), port=port) as url:
+    with serve_in_thread(create_app(settings, clock=clock), port=port) as url:
         yield url
 
 
@@ -73,34 +81,34 @@ class PageProblems:
         self.console_errors: list[str] = []
         self.foreign_requests: list[str] = []
 
+    def console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def page_error(self, error: Error) -> None:
+        self.console_errors.append(str(error))
+
+    def request(self, request: Request) -> None:
+        url = urlsplit(request.url)
+        if url.hostname not in LOCAL_HOSTS and url.scheme in {"http", "https", "ws", "wss"}:
+            self.foreign_requests.append(request.url)
+
 
 PageFactory = Callable[..., Awaitable[Page]]
 
 
 @pytest.fixture
 async def page_factory(browser: Browser) -> AsyncIterator[PageFactory]:
-    contexts: list[Any] = []
+    contexts: list[BrowserContext] = []
     problems = PageProblems()
 
     async def open_page(**context_options: Any) -> Page:
         context = await browser.new_context(**context_options)
         contexts.append(context)
         page = await context.new_page()
-        page.on(
-            "console",
-            lambda message: (
-                message.type == "error" and problems.console_errors.append(message.text)
-            ),
-        )
-        page.on("pageerror", lambda error: problems.console_errors.append(str(error)))
-        page.on(
-            "request",
-            lambda request: (
-                urlsplit(request.url).hostname not in LOCAL_HOSTS
-                and urlsplit(request.url).scheme in {"http", "https", "ws", "wss"}
-                and problems.foreign_requests.append(request.url)
-            ),
-        )
+        page.on("console", problems.console)
+        page.on("pageerror", problems.page_error)
+        page.on("request", problems.request)
         return page
 
     yield open_page

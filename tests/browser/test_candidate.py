@@ -7,29 +7,36 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from icalendar import Calendar
 from playwright.async_api import Page, expect
 
 from portal.db.database import Database
+from portal.db.tables import interviews
 from tests.browser.conftest import PHONE, PageFactory, screenshot
-from tests.candidate.support import Booked, interview_row, make_seed, utcnow
+from tests.factories import Booked, make_world
+from tests.support.when import NOW, local_day
 
 pytestmark = pytest.mark.browser
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+LONDON = ZoneInfo("Europe/London")
 
 
 async def booked_interview(sqlite_url: str) -> tuple[Booked, datetime]:
-    """An interview starting in 10 minutes (check-in open) with its link, and its start."""
+    """An interview starting in 10 minutes (check-in open) with its link, and its start.
+
+    Seeded at `NOW`, where the test's `clock` (which `live_url` serves on) stands.
+    """
     db = Database(sqlite_url)
     await db.connect()
     try:
-        seed = await make_seed(db)
-        booked = await seed.interview(starts_in=timedelta(minutes=10), zone="Asia/Shanghai")
-        row = await interview_row(db, booked.interview_id)
+        world = await make_world(db)
+        booked = await world.interview(starts_in=timedelta(minutes=10), timezone="Asia/Shanghai")
+        query = sa.select(interviews.c.starts_at).where(interviews.c.id == booked.interview_id)
+        starts_at: datetime = await db.fetch_val(query)
     finally:
         await db.disconnect()
-    return booked, row["starts_at"]
+    return booked, starts_at
 
 
 async def hr_board(page_factory: PageFactory, live_url: str, day: str) -> Page:
@@ -51,7 +58,7 @@ async def test_candidate_answers_on_a_phone_and_hr_sees_it(
     live_url: str, sqlite_url: str, page_factory: PageFactory, tmp_path: Path
 ) -> None:
     booked, starts_at = await booked_interview(sqlite_url)
-    hr = await hr_board(page_factory, live_url, starts_at.astimezone(SHANGHAI).date().isoformat())
+    hr = await hr_board(page_factory, live_url, local_day(starts_at).isoformat())
     await expect(hr.locator(f"#interview-{booked.interview_id}")).to_be_visible()
 
     phone = await page_factory(
@@ -73,7 +80,7 @@ async def test_candidate_answers_on_a_phone_and_hr_sees_it(
     await board_status(hr, booked.interview_id, "Confirmed")
 
     await phone.locator("#reschedule summary").click()
-    tomorrow = (utcnow() + timedelta(days=1)).astimezone(ZoneInfo("Europe/London")).date()
+    tomorrow = local_day(NOW, 1, LONDON)  # the candidate's tomorrow, in London
     await phone.locator("[name=window1_date]").fill(tomorrow.isoformat())
     await phone.locator("[name=window1_start]").fill("10:00")
     await phone.locator("[name=window1_end]").fill("11:00")

@@ -6,41 +6,53 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Error, Page, expect
 
+from portal.clock import SYSTEM_CLOCK
 from portal.db.database import Database
 from portal.live import LiveEvent, PostgresBroadcaster
 from portal.scheduling import today_range
-from portal.wecom import sandbox
+from portal.wecom import sandbox as demo
+from portal.wecom.sandbox import SandboxConfig
 from tests.browser.conftest import PHONE, WECOM_UA, PageFactory, screenshot
 from tests.conftest import environ_for
-from tests.live.processes import PortalProcess
-from tests.live.support import add_interview, person_id
+from tests.factories import add_interview
+from tests.live.processes import PortalProcess, sandbox_on_machine_clock
 from tests.support import databases
-from tests.support.sandbox import SandboxControl
+from tests.support.sandbox import AppSwitch, SandboxControl
 from tests.support.servers import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-HR, OTHER_HR = sandbox.DEMO_HR_USERID, "zhaolei"
-INTERVIEWER = sandbox.DEMO_INTERVIEWER_USERID
+HR, OTHER_HR = demo.DEMO_HR_USERID, "zhaolei"
+INTERVIEWER = demo.DEMO_INTERVIEWER_USERID
+
+
+@pytest.fixture
+def sandbox(
+    _wecom_server: tuple[AppSwitch, str], wecom_config: SandboxConfig
+) -> Iterator[SandboxControl]:
+    """The `portal serve` processes run on the machine's clock, and so does the sandbox: this
+    whole test is on the machine's clock (its seed data too, in `seed_today`)."""
+    with sandbox_on_machine_clock(_wecom_server, wecom_config) as control:
+        yield control
 
 
 @pytest.fixture
 def two_servers(
-    postgres_url: str, wecom: SandboxControl, tmp_path: Path
+    postgres_url: str, sandbox: SandboxControl, tmp_path: Path
 ) -> Iterator[tuple[PortalProcess, PortalProcess]]:
     databases.truncate_postgres(postgres_url)
     servers = []
     for name in ("one", "two"):
         port = free_port()
         environ = environ_for(
-            postgres_url, wecom.base_url, PORTAL_BASE_URL=f"http://127.0.0.1:{port}"
+            postgres_url, sandbox.base_url, PORTAL_BASE_URL=f"http://127.0.0.1:{port}"
         )
         servers.append(PortalProcess(environ, port=port, log=tmp_path / f"{name}.log"))
     try:
@@ -67,6 +79,13 @@ class ConsoleErrors:
     def record(self, text: str) -> None:
         (self.outage if self.during_outage else self.unexpected).append(text)
 
+    def console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.record(message.text)
+
+    def page_error(self, error: Error) -> None:
+        self.record(str(error))
+
 
 @pytest.fixture
 async def watched(browser: Browser) -> AsyncIterator[tuple[PageFactory, ConsoleErrors]]:
@@ -78,8 +97,8 @@ async def watched(browser: Browser) -> AsyncIterator[tuple[PageFactory, ConsoleE
         context = await browser.new_context(locale="en-US", **options)
         contexts.append(context)
         page = await context.new_page()
-        page.on("console", lambda m: m.type == "error" and errors.record(m.text))
-        page.on("pageerror", lambda error: errors.record(str(error)))
+        page.on("console", errors.console)
+        page.on("pageerror", errors.page_error)
         return page
 
     yield open_page, errors
@@ -97,19 +116,26 @@ async def sign_in(page: Page, base_url: str, userid: str) -> None:
 
 
 async def seed_today(url: str, panel_userid: str | None, *, announce: bool = False) -> int:
-    """An interview on today's board (all of today, so every status move is allowed now).
+    """An interview on today's board, started within the hour and lasting eight (the longest
+    the portal books), so every status move is allowed now.
 
     `announce`: publish it, as a third app instance would (NOTIFY needs no listener).
     """
-    today = today_range(datetime.now(UTC), "Asia/Shanghai")
+    # The `portal serve` processes run on the machine's clock: "now" and "today" are theirs.
+    now = SYSTEM_CLOCK.now()
+    today = today_range(now, "Asia/Shanghai")
     db = Database(url)
     await db.connect()
     broadcaster = PostgresBroadcaster(db)
     try:
-        panel = (await person_id(db, panel_userid),) if panel_userid else ()
-        interview_id = await add_interview(
-            db, panel=panel, starts_at=today.start, ends_at=today.end
+        booked = await add_interview(
+            db,
+            panel=[panel_userid] if panel_userid else [],
+            starts_at=max(today.start, now - timedelta(hours=1)),
+            minutes=8 * 60,
+            now=now,
         )
+        interview_id = booked.interview_id
         if announce:
             await broadcaster.publish(LiveEvent(interview_id, "created"))
         return interview_id

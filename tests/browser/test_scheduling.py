@@ -3,7 +3,7 @@ accepts on a phone inside WeCom."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, time
 
 import pytest
 from playwright.async_api import Page, expect
@@ -11,34 +11,28 @@ from playwright.async_api import Page, expect
 from portal.db.database import Database
 from portal.db.interviews import get_detail
 from portal.interviews import service
-from portal.scheduling import local_date, local_to_utc
 from tests.browser.conftest import PHONE, WECOM_UA, PageFactory, screenshot
-from tests.interviews.support import World, make_world
+from tests.factories import World, make_world
+from tests.support.when import NOW, WEDNESDAY, local_day, next_weekday_at
 
 pytestmark = pytest.mark.browser
-ZONE = "Asia/Shanghai"
+
+# `live_url` serves on the test's clock, which stands at NOW (a Tuesday): tomorrow is a
+# working day, and the seeded interview is at 10:00 on it, in Shanghai.
+TOMORROW_10 = next_weekday_at(WEDNESDAY, time(10), after=NOW)
 
 
-def next_weekday() -> date:
-    """Tomorrow in Shanghai, or the Monday after if tomorrow is a weekend day."""
-    day = local_date(datetime.now(UTC), ZONE) + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
-
-
-async def seeded(sqlite_url: str, day: date, panel: tuple[str, ...]) -> tuple[World, int]:
-    """People, a position, a candidate, and one interview at 10:00 on `day`."""
+async def seeded(sqlite_url: str, starts_at: datetime, panel: tuple[str, ...]) -> tuple[World, int]:
+    """People, a position, a candidate, and one interview at `starts_at`, seeded at NOW."""
     db = Database(sqlite_url)
     await db.connect()
     world = await make_world(db)
-    starts_at = local_to_utc(datetime.combine(day, time(10)), ZONE)
     detail = await service.create(
         db,
         world.hub,
         world.draft(starts_at, panel=panel),
         actor=world["liuyang"],
-        now=datetime.now(UTC),
+        now=world.now,
     )
     return world, detail.id
 
@@ -54,8 +48,7 @@ async def sign_in(page: Page, userid: str) -> None:
 async def test_hr_books_two_interviewers_and_sees_conflict_while_choosing_time(
     live_url: str, page_factory: PageFactory, sqlite_url: str
 ) -> None:
-    day = next_weekday()
-    world, _ = await seeded(sqlite_url, day, ("zhangwei",))
+    world, _ = await seeded(sqlite_url, TOMORROW_10, ("zhangwei",))
     page = await page_factory(locale="en-US", viewport={"width": 1280, "height": 900})
     await page.goto(live_url + "/interviews/new")
     await sign_in(page, "liuyang")
@@ -66,7 +59,7 @@ async def test_hr_books_two_interviewers_and_sees_conflict_while_choosing_time(
         await page.get_by_label("Add an interviewer").fill(query)
         await page.locator("button.person-option", has_text=name).click()
     await expect(page.locator("#picked-interviewers .chip")).to_have_count(2)
-    await page.get_by_label("Date", exact=True).fill(day.isoformat())
+    await page.get_by_label("Date", exact=True).fill(local_day(TOMORROW_10).isoformat())
     await page.get_by_label("Start time", exact=True).fill("10:30")
     warning = page.locator("#conflicts li.blocking")
     await expect(warning).to_contain_text("Zhang Wei")
@@ -84,7 +77,7 @@ async def test_hr_books_two_interviewers_and_sees_conflict_while_choosing_time(
 async def test_interviewer_accepts_on_a_phone_in_wecom(
     live_url: str, page_factory: PageFactory, sqlite_url: str
 ) -> None:
-    world, interview_id = await seeded(sqlite_url, next_weekday(), ("zhangwei", "lina"))
+    world, interview_id = await seeded(sqlite_url, TOMORROW_10, ("zhangwei", "lina"))
     page = await page_factory(
         locale="en-US", viewport=PHONE, user_agent=WECOM_UA, is_mobile=True, has_touch=True
     )

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from portal.db.database import Database
-from tests.candidate.support import Seed, make_seed
+from tests.factories import World, make_world
 
 
 @pytest.fixture
-async def seed(db: Database) -> Seed:
-    return await make_seed(db)
+async def world(db: Database) -> World:
+    return await make_world(db)

@@ -10,11 +10,13 @@ import pytest
 from portal.candidates import ratelimit, service
 from portal.candidates.opening import LinkGone, LinkNotFound, open_link
 from portal.candidates.page import actions_for, can_request_reschedule, display_zone
+from portal.db import link_hits
 from portal.db.reschedule_requests import open_reschedule_requests
 from portal.live import LiveEvent, Subscription
 from portal.scheduling import Status
-from tests.candidate.support import Seed, utcnow
+from tests.candidate.support import utcnow
 from tests.conftest import TEST_SECRET_KEY
+from tests.factories import World
 
 
 class Recorder:
@@ -30,55 +32,58 @@ class Recorder:
         raise NotImplementedError
 
 
-async def test_confirm_publishes_status_event_after_commit(seed: Seed) -> None:
-    booked = await seed.interview()
-    opened = await open_link(seed.db, booked.token, secret=TEST_SECRET_KEY, now=utcnow())
+async def test_confirm_publishes_status_event_after_commit(world: World) -> None:
+    booked = await world.interview()
+    opened = await open_link(world.db, booked.token, secret=TEST_SECRET_KEY, now=utcnow())
     hub = Recorder()
-    await service.confirm(seed.db, hub, opened, timezone=None, now=utcnow())
+    await service.confirm(world.db, hub, opened, timezone=None, now=utcnow())
     assert len(hub.events) == 1
     event = hub.events[0]
     assert (event.interview_id, event.kind) == (booked.interview_id, "status")
     assert event.event_id is not None
 
 
-async def test_cancel_and_reschedule_publish_their_kinds(seed: Seed) -> None:
+async def test_cancel_and_reschedule_publish_their_kinds(world: World) -> None:
     from portal.scheduling import RescheduleRequest, Slot
 
-    booked = await seed.interview()
+    booked = await world.interview()
     now = utcnow()
-    opened = await open_link(seed.db, booked.token, secret=TEST_SECRET_KEY, now=now)
+    opened = await open_link(world.db, booked.token, secret=TEST_SECRET_KEY, now=now)
     hub = Recorder()
     slot = Slot(now + timedelta(days=4), now + timedelta(days=4, hours=1))
     request = RescheduleRequest((slot,), "Asia/Shanghai", None)
-    await service.request_reschedule(seed.db, hub, opened, request, now=now)
-    await service.cancel(seed.db, hub, opened, reason=None, cutoff_hours=24, now=now)
+    await service.request_reschedule(world.db, hub, opened, request, now=now)
+    await service.cancel(world.db, hub, opened, reason=None, cutoff_hours=24, now=now)
     assert [event.kind for event in hub.events] == ["reschedule_request", "cancelled"]
-    assert await open_reschedule_requests(seed.db, [booked.interview_id]) == {}
+    assert await open_reschedule_requests(world.db, [booked.interview_id]) == {}
 
 
-async def test_open_link_refuses_unknown_and_dead(seed: Seed) -> None:
-    booked = await seed.interview()
+async def test_open_link_refuses_unknown_and_dead(world: World) -> None:
+    booked = await world.interview()
     now = utcnow()
     with pytest.raises(LinkNotFound):
-        await open_link(seed.db, "nope", secret=TEST_SECRET_KEY, now=now)
+        await open_link(world.db, "nope", secret=TEST_SECRET_KEY, now=now)
     with pytest.raises(LinkGone):
-        await open_link(seed.db, booked.token, secret=TEST_SECRET_KEY, now=now + timedelta(days=9))
+        await open_link(world.db, booked.token, secret=TEST_SECRET_KEY, now=now + timedelta(days=9))
 
 
-async def test_rate_limit_counts_across_actions_per_link(seed: Seed) -> None:
-    booked = await seed.interview()
+async def test_rate_limit_counts_across_actions_per_link(world: World) -> None:
+    booked = await world.interview()
     now = utcnow()
     for _ in range(ratelimit.ANY_ACTION.attempts):
-        await ratelimit.admit(seed.db, link_id=booked.link_id, action="confirm", now=now)
+        await ratelimit.admit(world.db, link_id=booked.link_id, action="confirm", now=now)
     with pytest.raises(ratelimit.TooManyAttempts):
-        await ratelimit.admit(seed.db, link_id=booked.link_id, action="cancel", now=now)
+        await ratelimit.admit(world.db, link_id=booked.link_id, action="cancel", now=now)
     later = now + ratelimit.ANY_ACTION.window + timedelta(seconds=1)
-    await ratelimit.admit(seed.db, link_id=booked.link_id, action="confirm", now=later)
+    await ratelimit.admit(world.db, link_id=booked.link_id, action="confirm", now=later)
+    since = later - ratelimit.ANY_ACTION.window
+    counted = await link_hits.count_hits(world.db, link_id=booked.link_id, since=since, action=None)
+    assert counted == 1  # admitted: the window has moved past the earlier attempts
 
 
-async def test_page_actions_follow_rules(seed: Seed) -> None:
-    booked = await seed.interview(starts_in=timedelta(hours=5))
-    opened = await open_link(seed.db, booked.token, secret=TEST_SECRET_KEY, now=utcnow())
+async def test_page_actions_follow_rules(world: World) -> None:
+    booked = await world.interview(starts_in=timedelta(hours=5))
+    opened = await open_link(world.db, booked.token, secret=TEST_SECRET_KEY, now=utcnow())
     actions = actions_for(opened.interview, utcnow(), cancel_hours=24)
     assert actions.confirm and actions.reschedule and not actions.cancel
     assert not actions.check_in and not actions.join and actions.any_open

@@ -7,30 +7,36 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from portal.clock import FrozenClock
 from portal.db.database import Database
 from portal.db.tokens import DatabaseTokenStore
 from portal.directory.service import RoleSources
-from portal.wecom import WeComClient, sandbox
+from portal.wecom import WeComClient
+from portal.wecom import sandbox as demo
 from tests.support.sandbox import SandboxControl
 
 
 @pytest.fixture
-async def wecom_client(wecom: SandboxControl, db: Database) -> AsyncIterator[WeComClient]:
+async def wecom_client(
+    sandbox: SandboxControl, db: Database, clock: FrozenClock
+) -> AsyncIterator[WeComClient]:
+    """A WeCom client on the test's clock, like the sandbox, so token lifetimes agree."""
     async with httpx.AsyncClient() as http:
         yield WeComClient(
             http,
-            corp_id=sandbox.DEMO_CORP_ID,
-            corp_secret=sandbox.DEMO_SECRET,
-            agent_id=sandbox.DEMO_AGENT_ID,
+            corp_id=demo.DEMO_CORP_ID,
+            corp_secret=demo.DEMO_SECRET,
+            agent_id=demo.DEMO_AGENT_ID,
             token_store=DatabaseTokenStore(db),
-            api_base=wecom.base_url,
+            api_base=sandbox.base_url,
+            clock=clock.timestamp,
         )
 
 
 @pytest.fixture
 def sources() -> RoleSources:
     return RoleSources(
-        admins=(sandbox.DEMO_ADMIN_USERID,),
+        admins=(demo.DEMO_ADMIN_USERID,),
         hr_departments=(),
-        hr_tags=(sandbox.DEMO_HR_TAG_ID,),
+        hr_tags=(demo.DEMO_HR_TAG_ID,),
     )

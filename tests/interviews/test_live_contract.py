@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from starlette.applications import Starlette
 from starlette.requests import Request
 
+from portal.clock import FrozenClock
 from portal.i18n import Catalogs
 from portal.interviews import service
 from portal.services import open_state
 from portal.settings import Settings
 from portal.web.interviews import render_board_row, render_status_fragment
 from portal.web.templating import build_templates
-from tests.interviews.support import NOW, World
+from tests.factories import World
+from tests.support.html import attr, one, soup
+from tests.support.when import NOW
+
+RequestFor = Callable[[int], Request]
+"""A request to the live stream as the signed-in person with this id sends it."""
 
 
 @pytest.fixture
-async def request_for(app: Starlette, settings: Settings) -> AsyncIterator[object]:
-    async with open_state(settings, build_templates(), Catalogs()) as state:
+async def request_for(
+    app: Starlette, settings: Settings, clock: FrozenClock
+) -> AsyncIterator[RequestFor]:
+    async with open_state(settings, build_templates(), Catalogs(), clock=clock) as state:
 
         def build(person_id: int) -> Request:
             scope = {
@@ -44,7 +51,7 @@ async def request_for(app: Starlette, settings: Settings) -> AsyncIterator[objec
         yield build
 
 
-async def test_board_row_for_hr_today_only(request_for, world: World, frozen: object) -> None:  # type: ignore[no-untyped-def]
+async def test_board_row_for_hr_today_only(request_for: RequestFor, world: World) -> None:
     today = await service.create(
         world.db, world.hub, world.draft(NOW + timedelta(hours=2)), actor=world["liuyang"], now=NOW
     )
@@ -56,16 +63,15 @@ async def test_board_row_for_hr_today_only(request_for, world: World, frozen: ob
         now=NOW,
     )
     html = await render_board_row(request_for(world["liuyang"].id), today.id)
-    row = BeautifulSoup(html or "", "html.parser").select_one("tr")
-    assert row is not None and row["id"] == f"interview-{today.id}"
-    assert row.select_one(".badge").get_text() == "Scheduled"
+    assert html is not None
+    row = one(soup(html), "tr")
+    assert row["id"] == f"interview-{today.id}"
+    assert one(row, ".badge").get_text() == "Scheduled"
     assert await render_board_row(request_for(world["liuyang"].id), tomorrow.id) is None
     assert await render_board_row(request_for(world["lina"].id), today.id) is None
 
 
-async def test_status_fragment_follows_who_may_see(
-    request_for, world: World, frozen: object
-) -> None:  # type: ignore[no-untyped-def]
+async def test_status_fragment_follows_who_may_see(request_for: RequestFor, world: World) -> None:
     detail = await service.create(
         world.db,
         world.hub,
@@ -74,9 +80,10 @@ async def test_status_fragment_follows_who_may_see(
         now=NOW,
     )
     mine = await render_status_fragment(request_for(world["lina"].id), detail.id)
-    panel = BeautifulSoup(mine or "", "html.parser").select_one(f"#interview-status-{detail.id}")
-    assert panel is not None and panel.select_one("form")["action"].startswith("/mine/")
+    assert mine is not None
+    panel = one(soup(mine), f"#interview-status-{detail.id}")
+    assert attr(one(panel, "form"), "action").startswith("/mine/")
     hr = await render_status_fragment(request_for(world["liuyang"].id), detail.id)
-    assert f'action="/interviews/{detail.id}/status"' in (hr or "")
+    assert hr is not None and f'action="/interviews/{detail.id}/status"' in hr
     assert await render_status_fragment(request_for(world["sunhao"].id), detail.id) is None
     assert await render_status_fragment(request_for(world["liuyang"].id), 9999) is None

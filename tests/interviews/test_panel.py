@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,9 @@ from portal.scheduling import (
     Status,
 )
 from portal.scheduling.states import CLOSED, NOT_ALLOWED, TOO_EARLY_NO_SHOW
-from tests.interviews.support import NOW, WEDNESDAY_10, World, outbox_rows
+from tests.factories import WEDNESDAY_10, World
+from tests.interviews.support import outbox_rows
+from tests.support.when import NOW
 
 STARTED = WEDNESDAY_10 + timedelta(minutes=5)
 
@@ -47,8 +49,9 @@ async def test_respond_accept_twice_changes_nothing_the_second_time(world: World
         reason=None,
         now=NOW + timedelta(hours=1),
     )
-    assert first.member(lina).rsvp == "accepted"  # type: ignore[union-attr]
-    assert second.member(lina).responded_at == NOW  # type: ignore[union-attr]
+    before, after = first.member(lina), second.member(lina)
+    assert before is not None and before.rsvp == "accepted"
+    assert after is not None and after.responded_at == NOW
     assert [e.kind for e in world.hub.events] == ["created", "rsvp"]
 
 
@@ -122,7 +125,7 @@ async def test_change_status_walks_the_happy_path_with_history(world: World) -> 
     ],
 )
 async def test_change_status_refusals_carry_the_rule_message(
-    world: World, target: Status, actor_kind: ActorKind, when: object, message: str, status: int
+    world: World, target: Status, actor_kind: ActorKind, when: datetime, message: str, status: int
 ) -> None:
     interview_id = await _booked(world)
     actor = world["liuyang"] if actor_kind == ActorKind.HR else world["lina"]
@@ -135,7 +138,7 @@ async def test_change_status_refusals_carry_the_rule_message(
             actor_kind=actor_kind,
             actor=actor,
             now=when,
-        )  # type: ignore[arg-type]
+        )
     assert (caught.value.message, caught.value.status) == (message, status)
 
 

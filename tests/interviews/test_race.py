@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from asgi_lifespan import LifespanManager
 
 from portal.app import create_app
-from portal.db.candidates import CandidateFields, insert_candidate
+from portal.clock import FrozenClock
 from portal.db.database import Database
-from portal.db.interview_writes import SlotTaken, insert_interview, put_on_panel
+from portal.db.interview_writes import SlotTaken, put_on_panel
+from portal.db.tables import interview_interviewers
 from portal.interviews import service
 from portal.scheduling import BookingConflict
 from tests.conftest import Auth, SettingsFactory
-from tests.interviews.support import NOW, WEDNESDAY_10, World, make_world
+from tests.factories import WEDNESDAY_10, World, add_candidate, make_world
 from tests.interviews.web import interview_form, post
 from tests.support import databases
 from tests.support.sandbox import SandboxControl
-
-# The web layer books against the real clock: a weekday morning well ahead of it.
-FUTURE = WEDNESDAY_10 + timedelta(weeks=520)
+from tests.support.when import NOW
 
 
 @pytest.fixture
@@ -46,7 +45,7 @@ async def test_exclusion_constraint_refuses_an_unchecked_overlap(pg: Database) -
     zhang = world["zhangwei"].id
     with pytest.raises(SlotTaken) as caught:
         async with pg.transaction():  # straight to the table, past the application's check
-            other = await _bare_interview(pg, world)
+            other = await _bare_interview(world)
             await put_on_panel(pg, other, [zhang], first.slot, overrides=())
     assert caught.value.person_id == zhang
 
@@ -54,11 +53,15 @@ async def test_exclusion_constraint_refuses_an_unchecked_overlap(pg: Database) -
 async def test_exclusion_constraint_lets_an_override_through(pg: Database) -> None:
     world = await make_world(pg)
     first = await service.create(pg, world.hub, world.draft(), actor=world["liuyang"], now=NOW)
+    zhang = world["zhangwei"].id
     async with pg.transaction():
-        other = await _bare_interview(pg, world)
-        await put_on_panel(
-            pg, other, [world["zhangwei"].id], first.slot, overrides={world["zhangwei"].id}
-        )
+        other = await _bare_interview(world)
+        await put_on_panel(pg, other, [zhang], first.slot, overrides={zhang})
+    ii = interview_interviewers
+    held = await pg.fetch_all(sa.select(ii).where(ii.c.interview_id == other))
+    assert [
+        (r["person_id"], r["starts_at"], r["holds_slot"], r["overlap_override"]) for r in held
+    ] == [(zhang, first.slot.starts_at, True, True)]
 
 
 async def test_concurrent_bookings_of_one_interviewer_exactly_one_wins(pg_url: str) -> None:
@@ -67,7 +70,7 @@ async def test_concurrent_bookings_of_one_interviewer_exactly_one_wins(pg_url: s
     await two.connect()
     try:
         world = await make_world(one)
-        other = await insert_candidate(one, CandidateFields("李雷", None, None), now=NOW)
+        other = await add_candidate(one, "李雷", phone=None, email=None)
         drafts = [
             world.draft(panel=("zhangwei",)),
             world.draft(panel=("zhangwei",), candidate_id=other),
@@ -86,28 +89,20 @@ async def test_concurrent_bookings_of_one_interviewer_exactly_one_wins(pg_url: s
     assert refused[0].conflicts[0].person_id == world["zhangwei"].id
 
 
-async def _bare_interview(db: Database, world: World) -> int:
-    draft = world.draft()
-    values = {
-        "candidate_id": world.candidate_id,
-        "position_id": world.position_id,
-        "round": 2,
-        "starts_at": draft.slot.starts_at,
-        "ends_at": draft.slot.ends_at,
-        "timezone": "UTC",
-    }
-    return await insert_interview(db, values, actor_id=world["liuyang"].id, now=NOW)
+async def _bare_interview(world: World) -> int:
+    """An interview nobody is on the panel of yet (the test adds them past the check)."""
+    return (await world.interview(panel=())).interview_id
 
 
 async def test_concurrent_form_posts_for_one_slot_exactly_one_books(
-    pg_url: str, make_settings: SettingsFactory, wecom: SandboxControl
+    pg_url: str, make_settings: SettingsFactory, sandbox: SandboxControl, clock: FrozenClock
 ) -> None:
     db = Database(pg_url)
     await db.connect()
     try:
         world = await make_world(db)
-        other = await insert_candidate(db, CandidateFields("李雷", None, None), now=NOW)
-        app = create_app(make_settings(pg_url))
+        other = await add_candidate(db, "李雷", phone=None, email=None)
+        app = create_app(make_settings(pg_url), clock=clock)
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)
             clients = [
@@ -118,9 +113,9 @@ async def test_concurrent_form_posts_for_one_slot_exactly_one_books(
             for http, (userid, candidate) in zip(
                 clients, [("liuyang", world.candidate_id), ("zhaolei", other)], strict=True
             ):
-                auth = Auth(http, wecom)
+                auth = Auth(http, sandbox)
                 await auth.login_as(userid)
-                form = interview_form(world, FUTURE, panel=("zhangwei",))
+                form = interview_form(world, WEDNESDAY_10, panel=("zhangwei",))
                 forms.append(
                     (http, await auth.csrf_token(), form | {"candidate_id": str(candidate)})
                 )

@@ -1,24 +1,32 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 import sqlalchemy as sa
 
+from portal.clock import FrozenClock
 from portal.db.interviews import get_detail
 from portal.db.tables import audit_log
 from portal.interviews import service
 from portal.scheduling import Status
 from tests.conftest import Auth
-from tests.interviews.support import NOW, World
-from tests.interviews.web import EN, HTMX, interview_form, post, soup
+from tests.factories import PANEL, World
+from tests.interviews.web import EN, HTMX, interview_form, post
+from tests.support.html import attr, one, soup
+from tests.support.when import NOW, local_day
 
 TODAY_NOON = NOW + timedelta(hours=2)  # 12:00 in Shanghai
+# New York's 2027 transitions are the subject of the DST tests: they run at a fixed moment
+# before them (a Monday, 10:00 in Shanghai).
+BEFORE_DST_2027 = datetime(2027, 3, 1, 2, 0, tzinfo=UTC)
 
 
-async def _book(world: World, starts_at=TODAY_NOON, **kwargs) -> int:  # type: ignore[no-untyped-def]
-    draft = world.draft(starts_at, **kwargs)
+async def _book(
+    world: World, starts_at: datetime = TODAY_NOON, *, panel: tuple[str, ...] = PANEL
+) -> int:
+    draft = world.draft(starts_at, panel=panel)
     detail = await service.create(world.db, world.hub, draft, actor=world["liuyang"], now=NOW)
     return detail.id
 
@@ -33,9 +41,12 @@ async def test_board_full_page_lists_today_in_time_order(
     rows = page.select("table.board tbody tr[id]")
     assert [row["id"] for row in rows] == [f"interview-{first}", f"interview-{later}"]
     assert page.select_one("#board-live.live-anchor") is not None
-    assert "Li Na" in rows[0].get_text() or "李娜" in rows[0].get_text()
-    assert rows[0].select_one(".badge.rsvp-pending").get_text() == "No reply yet"
-    assert page.select_one(".counts li.total").get_text() == "2 in total"
+    # The board names the panel by their WeCom names, whatever the page's language.
+    names = [li.find(string=True) for li in rows[0].select("ul.panel li")]
+    assert sorted(str(name).strip() for name in names) == sorted(["张伟", "李娜"])
+    assert "Li Na" not in rows[0].get_text()
+    assert one(rows[0], ".badge.rsvp-pending").get_text() == "No reply yet"
+    assert one(page, ".counts li.total").get_text() == "2 in total"
 
 
 async def test_board_filter_htmx_returns_fragment_with_whole_day_counts(
@@ -49,7 +60,7 @@ async def test_board_filter_htmx_returns_fragment_with_whole_day_counts(
     fragment = soup(response)
     assert fragment.html is None and "HX-Request" in response.headers["Vary"]
     assert [row["id"] for row in fragment.select("tbody tr[id]")] == [f"interview-{mine}"]
-    assert fragment.select_one(".counts li.total").get_text() == "2 in total"
+    assert one(fragment, ".counts li.total").get_text() == "2 in total"
 
 
 async def test_board_is_for_hr_only(client: httpx.AsyncClient, interviewer: Auth) -> None:
@@ -69,8 +80,8 @@ async def test_create_through_form_redirects_to_detail_with_replies(
     page = soup(await client.get(location, headers=EN))
     replies = page.select("table.replies tbody tr")
     assert len(replies) == 2
-    assert {r.select_one(".badge").get_text() for r in replies} == {"No reply yet"}
-    assert page.select_one(".status-panel .badge").get_text() == "Scheduled"
+    assert {one(r, ".badge").get_text() for r in replies} == {"No reply yet"}
+    assert one(page, ".status-panel .badge").get_text() == "Scheduled"
 
 
 async def test_create_overlap_rerenders_form_422_then_override_books(
@@ -85,8 +96,8 @@ async def test_create_overlap_rerenders_form_422_then_override_books(
     fragment = soup(refused)
     assert fragment.select_one("form#interview-form") is not None and fragment.html is None
     blocking = fragment.select("#conflicts li.blocking")
-    assert [li.select_one("strong").get_text() for li in blocking] == ["张伟 (Zhang Wei)"]
-    assert fragment.select_one("input[name=candidate_name]")["value"] == "李雷"
+    assert [one(li, "strong").get_text() for li in blocking] == ["张伟 (Zhang Wei)"]
+    assert attr(one(fragment, "input[name=candidate_name]"), "value") == "李雷"
     assert len(fragment.select("#picked-interviewers input[checked]")) == 2
     booked = await post(client, token, "/interviews", {**form, "override": "on"})
     assert booked.status_code == 303
@@ -120,8 +131,9 @@ async def test_check_endpoint_warns_while_typing_and_clears(
 
 
 async def test_check_endpoint_reports_a_local_time_that_does_not_exist(
-    client: httpx.AsyncClient, hr: Auth, world: World
+    client: httpx.AsyncClient, hr: Auth, world: World, clock: FrozenClock
 ) -> None:
+    clock.set(BEFORE_DST_2027)
     token = await hr.csrf_token()
     form = interview_form(world, TODAY_NOON, zone="America/New_York")
     form |= {"date": "2027-03-14", "time": "02:30"}
@@ -130,14 +142,22 @@ async def test_check_endpoint_reports_a_local_time_that_does_not_exist(
 
 
 @pytest.mark.parametrize(
-    ("day", "clock", "utc_hour"),
+    ("day", "local_time", "utc_hour"),
     [("2027-03-13", "10:00", 15), ("2027-03-15", "10:00", 14), ("2027-11-07", "01:30", 5)],
 )
 async def test_create_in_new_york_stores_utc_across_dst(
-    client: httpx.AsyncClient, hr: Auth, world: World, day: str, clock: str, utc_hour: int
+    client: httpx.AsyncClient,
+    hr: Auth,
+    world: World,
+    clock: FrozenClock,
+    day: str,
+    local_time: str,
+    utc_hour: int,
 ) -> None:
+    clock.set(BEFORE_DST_2027)
     token = await hr.csrf_token()
-    form = interview_form(world, TODAY_NOON, zone="America/New_York") | {"date": day, "time": clock}
+    form = interview_form(world, TODAY_NOON, zone="America/New_York")
+    form |= {"date": day, "time": local_time}
     response = await post(client, token, "/interviews", form)
     assert response.status_code == 303, soup(response).select(".field-error")
     interview_id = int(response.headers["location"].rsplit("/", 1)[1])
@@ -145,18 +165,19 @@ async def test_create_in_new_york_stores_utc_across_dst(
     assert detail is not None
     assert detail.starts_at.hour == utc_hour and detail.timezone == "America/New_York"
     edit = soup(await client.get(f"/interviews/{interview_id}/edit", headers=EN))
-    assert edit.select_one("input[name=time]")["value"] == clock
+    assert attr(one(edit, "input[name=time]"), "value") == local_time
 
 
 async def test_create_in_the_spring_gap_is_a_field_error(
-    client: httpx.AsyncClient, hr: Auth, world: World
+    client: httpx.AsyncClient, hr: Auth, world: World, clock: FrozenClock
 ) -> None:
+    clock.set(BEFORE_DST_2027)
     token = await hr.csrf_token()
     form = interview_form(world, TODAY_NOON, zone="America/New_York")
     form |= {"date": "2027-03-14", "time": "02:30"}
     response = await post(client, token, "/interviews", form)
     assert response.status_code == 422
-    error = soup(response).select_one("#time-error").get_text()
+    error = one(soup(response), "#time-error").get_text()
     assert "does not exist in America/New_York" in error and "03:30" in error
 
 
@@ -165,7 +186,7 @@ async def test_edit_after_someone_else_saved_shows_their_values(
 ) -> None:
     interview_id = await _book(world)
     form = soup(await client.get(f"/interviews/{interview_id}/edit", headers=EN))
-    assert form.select_one("input[name=version]")["value"] == "1"
+    assert attr(one(form, "input[name=version]"), "value") == "1"
     await service.update(
         world.db,
         world.hub,
@@ -181,11 +202,11 @@ async def test_edit_after_someone_else_saved_shows_their_values(
     )
     assert response.status_code == 422
     page = soup(response)
-    banner = page.select_one("#stale-banner").get_text()
+    banner = one(page, "#stale-banner").get_text()
     assert "赵蕾 changed this interview meanwhile" in banner
     assert "https://meet.example.com/r/9" in banner
-    assert page.select_one("input[name=room_url]")["value"] == "https://meet.example.com/r/me"
-    assert page.select_one("input[name=version]")["value"] == "2"
+    assert attr(one(page, "input[name=room_url]"), "value") == "https://meet.example.com/r/me"
+    assert attr(one(page, "input[name=version]"), "value") == "2"
     again = await post(
         client,
         token,
@@ -206,12 +227,12 @@ async def test_cancel_needs_a_reason_then_is_shown(
         client, token, url, {"reason": " ", "version": "1"}, **{"HX-Request": "true"}
     )
     assert refused.status_code == 422
-    assert soup(refused).select_one("#reason-error").get_text() == "This field is required."
+    assert one(soup(refused), "#reason-error").get_text() == "This field is required."
     done = await post(client, token, url, {"reason": "Position filled", "version": "1"})
     assert done.status_code == 303
     page = soup(await client.get(f"/interviews/{interview_id}", headers=EN))
-    assert page.select_one(".status-panel .badge").get_text() == "Cancelled"
-    assert "Position filled" in page.select_one(".status-panel").get_text()
+    assert one(page, ".status-panel .badge").get_text() == "Cancelled"
+    assert "Position filled" in one(page, ".status-panel").get_text()
 
 
 async def test_reschedule_form_moves_and_resets_replies(
@@ -229,9 +250,10 @@ async def test_reschedule_form_moves_and_resets_replies(
     )
     token = await hr.csrf_token()
     page = soup(await client.get(f"/interviews/{interview_id}/reschedule", headers=EN))
-    assert page.select_one("select[name=timezone] option[selected]")["value"] == "Asia/Shanghai"
+    selected = one(page, "select[name=timezone] option[selected]")
+    assert attr(selected, "value") == "Asia/Shanghai"
     form = {
-        "date": "2026-12-03",
+        "date": local_day(NOW, 2).isoformat(),  # Thursday
         "time": "15:00",
         "duration": "45",
         "timezone": "Asia/Shanghai",
@@ -256,8 +278,8 @@ async def test_hr_status_button_htmx_swaps_status_panel(
         {"target": "confirmed"},
         **{"HX-Request": "true"},
     )
-    panel = soup(response).select_one(f"#interview-status-{interview_id}")
-    assert panel is not None and panel.select_one(".badge").get_text() == "Confirmed"
+    panel = one(soup(response), f"#interview-status-{interview_id}")
+    assert one(panel, ".badge").get_text() == "Confirmed"
     refused = await post(
         client,
         token,

@@ -1,19 +1,22 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 
+from portal.db.interviews import InterviewDetail, get_detail
 from portal.interviews import service
 from portal.scheduling import ActorKind, Recommendation, Scorecard, Status
 from tests.conftest import Auth
-from tests.interviews.support import NOW, World
-from tests.interviews.web import EN, HTMX, post, soup
+from tests.factories import PANEL, World
+from tests.interviews.web import EN, HTMX, post
+from tests.support.html import attr, one, soup
+from tests.support.when import NOW
 
 SOON = NOW + timedelta(minutes=10)  # startable now: the early window is 15 minutes
 
 
-async def _book(world: World, starts_at=SOON, panel=("zhangwei", "lina")) -> int:  # type: ignore[no-untyped-def]
+async def _book(world: World, starts_at: datetime = SOON, panel: tuple[str, ...] = PANEL) -> int:
     draft = world.draft(starts_at, panel=panel)
     return (await service.create(world.db, world.hub, draft, actor=world["liuyang"], now=NOW)).id
 
@@ -26,11 +29,11 @@ async def test_mine_lists_only_my_interviews_by_section(
     await _book(world, NOW + timedelta(hours=4), panel=("sunhao",))
     page = soup(await client.get("/mine", headers=EN))
     sections = page.select("section.mine-section")
-    assert [s.select_one("h2").get_text() for s in sections] == ["Today", "Upcoming", "Past"]
+    assert [one(s, "h2").get_text() for s in sections] == ["Today", "Upcoming", "Past"]
     assert [a["id"] for a in sections[0].select("a.interview-card")] == [f"mine-{today}"]
     assert [a["id"] for a in sections[1].select("a.interview-card")] == [f"mine-{upcoming}"]
-    card = sections[0].select_one("a.interview-card")
-    assert "10:10" in card.select_one(".when").get_text()  # in Lina's zone (Shanghai)
+    card = one(sections[0], "a.interview-card")
+    assert "10:10" in one(card, ".when").get_text()  # in Lina's zone (Shanghai)
 
 
 async def test_mine_detail_of_someone_elses_interview_is_404(
@@ -46,11 +49,11 @@ async def test_mine_detail_shows_room_status_and_buttons(
 ) -> None:
     interview_id = await _book(world)
     page = soup(await client.get(f"/mine/{interview_id}", headers=EN))
-    assert page.select_one("a.room-link")["href"] == "https://meet.example.com/r/1"
-    panel = page.select_one(f"#interview-status-{interview_id}")
+    assert attr(one(page, "a.room-link"), "href") == "https://meet.example.com/r/1"
+    panel = one(page, f"#interview-status-{interview_id}")
     buttons = [b.get_text() for b in panel.select("button")]
     assert buttons == ["Start interview"]  # a no-show only once the start has passed
-    assert page.select_one(f"#rsvp-{interview_id} .badge").get_text() == "No reply yet"
+    assert one(page, f"#rsvp-{interview_id} .badge").get_text() == "No reply yet"
 
 
 async def test_accept_then_decline_needs_reason_and_hr_sees_it(
@@ -60,17 +63,15 @@ async def test_accept_then_decline_needs_reason_and_hr_sees_it(
     token = await interviewer.csrf_token()
     url = f"/mine/{interview_id}/rsvp"
     accepted = await post(client, token, url, {"response": "accept"}, **HTMX)
-    assert soup(accepted).select_one(f"#rsvp-{interview_id} .badge").get_text() == "Accepted"
+    assert one(soup(accepted), f"#rsvp-{interview_id} .badge").get_text() == "Accepted"
     refused = await post(client, token, url, {"response": "decline", "reason": ""}, **HTMX)
     assert refused.status_code == 422
-    assert (
-        soup(refused).select_one("#reason-error").get_text()
-        == "Please give a reason for declining."
-    )
+    assert one(soup(refused), "#reason-error").get_text() == "Please give a reason for declining."
     declined = await post(client, token, url, {"response": "decline", "reason": "Sick"})
     assert declined.status_code == 303
     detail = await _hr_view(world, interview_id)
-    assert detail.member(world["lina"].id).rsvp_reason == "Sick"  # type: ignore[union-attr]
+    lina = detail.member(world["lina"].id)
+    assert lina is not None and lina.rsvp_reason == "Sick"
 
 
 async def test_start_and_finish_swap_the_status_panel(
@@ -80,10 +81,10 @@ async def test_start_and_finish_swap_the_status_panel(
     token = await interviewer.csrf_token()
     url = f"/mine/{interview_id}/status"
     started = soup(await post(client, token, url, {"target": "in_progress"}, **HTMX))
-    assert started.select_one(".badge").get_text() == "In progress"
+    assert one(started, ".badge").get_text() == "In progress"
     assert [b.get_text() for b in started.select("button")] == ["Finish interview"]
     finished = soup(await post(client, token, url, {"target": "completed"}, **HTMX))
-    assert finished.select_one(".badge").get_text() == "Completed"
+    assert one(finished, ".badge").get_text() == "Completed"
     refused = await post(client, token, url, {"target": "in_progress"}, **HTMX)
     assert refused.status_code == 409
     assert "This interview is closed and can no longer change." in refused.text
@@ -121,9 +122,9 @@ async def test_feedback_draft_submit_and_others_revealed_after(
     incomplete = await post(client, token, url, {"action": "submit", "strengths": "Kind"}, **HTMX)
     assert incomplete.status_code == 422
     assert soup(incomplete).select_one("#rating-error") is not None
-    assert soup(incomplete).select_one("textarea[name=strengths]").get_text() == "Kind"
+    assert one(soup(incomplete), "textarea[name=strengths]").get_text() == "Kind"
     draft = soup(await post(client, token, url, {"action": "draft", "rating": "3"}, **HTMX))
-    assert draft.select_one("input[name=rating][value='3']").has_attr("checked")
+    assert one(draft, "input[name=rating][value='3']").has_attr("checked")
     submitted = soup(
         await post(
             client, token, url, {"action": "submit", "rating": "3", "recommendation": "yes"}, **HTMX
@@ -137,10 +138,10 @@ async def test_feedback_draft_submit_and_others_revealed_after(
     assert "submitted and can no longer be changed" in locked.text
 
 
-async def _hr_view(world: World, interview_id: int):  # type: ignore[no-untyped-def]
-    from portal.db.interviews import get_detail
-
-    return await get_detail(world.db, interview_id)
+async def _hr_view(world: World, interview_id: int) -> InterviewDetail:
+    detail = await get_detail(world.db, interview_id)
+    assert detail is not None
+    return detail
 
 
 async def test_status_change_by_service_is_history_on_hr_page(

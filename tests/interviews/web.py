@@ -1,21 +1,19 @@
-"""Helpers for the web tests: HTML parsing and the interview form as a browser sends it."""
+"""Helpers for the web tests: the interview form as a browser sends it, and posting it.
+
+HTML is read with `tests.support.html` (`soup`, `one`, `text`, `attr`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 import httpx
-from bs4 import BeautifulSoup
 
 from portal.scheduling import utc_to_local
-from tests.interviews.support import World
+from tests.factories import World
 
 HTMX = {"HX-Request": "true", "Accept-Language": "en"}
 EN = {"Accept-Language": "en"}
-
-
-def soup(response: httpx.Response) -> BeautifulSoup:
-    return BeautifulSoup(response.text, "html.parser")
 
 
 def interview_form(
@@ -44,7 +42,10 @@ def interview_form(
     return fields
 
 
+Form = Mapping[str, str | list[str]]
+
+
 async def post(
-    client: httpx.AsyncClient, token: str, url: str, data: object, **headers: str
+    client: httpx.AsyncClient, token: str, url: str, data: Form, **headers: str
 ) -> httpx.Response:
-    return await client.post(url, data=data, headers={"X-CSRF-Token": token, **EN, **headers})  # type: ignore[arg-type]
+    return await client.post(url, data=data, headers={"X-CSRF-Token": token, **EN, **headers})

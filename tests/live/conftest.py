@@ -1,5 +1,6 @@
-"""The app with the live routes rendering stand-in fragments, so these tests do not depend on
-the scheduling pages' markup; `served` runs its lifespan and exposes the shared state."""
+"""The app (on the suite's frozen `clock`) with the live routes rendering stand-in fragments,
+so these tests do not depend on the scheduling pages' markup; `served` runs its lifespan and
+exposes the shared state. Seed data comes from `tests.factories`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from portal.app import create_app
+from portal.clock import FrozenClock
 from portal.settings import Settings
 from portal.web.live import live_routes
 from portal.web.state import AppState
@@ -23,8 +25,8 @@ from tests.support.sandbox import SandboxControl
 
 
 @pytest.fixture
-def app(settings: Settings) -> Starlette:
-    app = create_app(settings)
+def app(settings: Settings, clock: FrozenClock) -> Starlette:
+    app = create_app(settings, clock=clock)
     app.router.routes[:0] = live_routes(board_row=board_row, interview_status=status_fragment)
     return app
 
@@ -44,10 +46,10 @@ class Served:
 
 
 @pytest.fixture
-async def served(app: Starlette, wecom: SandboxControl) -> AsyncIterator[Served]:
+async def served(app: Starlette, sandbox: SandboxControl) -> AsyncIterator[Served]:
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             # The lifespan's shared state, as every request sees it.
             state = cast(AppState, manager._state)
-            yield Served(manager.app, client, state, Auth(client, wecom))
+            yield Served(manager.app, client, state, Auth(client, sandbox))

@@ -1,4 +1,5 @@
-"""`portal serve` as a real OS process, for tests that need two app instances on one database."""
+"""`portal` as a real OS process: `portal serve` for tests that need two app instances on one
+database, and the WeCom sandbox on the machine's clock that such processes run on."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from portal.clock import SYSTEM_CLOCK
+from portal.wecom.sandbox import SandboxConfig
+from tests.support.sandbox import AppSwitch, SandboxControl
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -55,3 +62,23 @@ class PortalProcess:
             process.kill()
             process.wait()
         return time.monotonic() - started
+
+
+@contextmanager
+def sandbox_on_machine_clock(
+    server: tuple[AppSwitch, str], config: SandboxConfig
+) -> Iterator[SandboxControl]:
+    """The test's sandbox (as the `sandbox` fixture installs it) on the machine's clock.
+
+    A `python -m portal ...` process runs on the machine's clock, not on the test's frozen
+    one; with the sandbox on the same clock, tokens, caps and callback timestamps agree. A
+    module whose tests start such processes overrides `sandbox` with this.
+    """
+    switch, url = server
+    control = SandboxControl(url)
+    control.install(switch, config, clock=SYSTEM_CLOCK.timestamp)
+    try:
+        yield control
+    finally:
+        control.close()
+        switch.app = None

@@ -1,72 +1,22 @@
-"""Helpers for live-status tests: seed interviews, and read an SSE stream through the ASGI app."""
+"""Helpers for live-status tests: stand-in fragments, and an SSE stream read through the ASGI app.
+
+Seed data comes from `tests.factories`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message
 
-from portal.db.database import Database
-from portal.db.tables import candidates, interview_interviewers, interviews, people, positions
+from portal.db.tables import interviews
 from portal.web.rendering import language_of
 from portal.web.state import app_state
-
-START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
-
-
-async def add_interview(
-    db: Database,
-    *,
-    status: str = "scheduled",
-    panel: tuple[int, ...] = (),
-    starts_at: datetime = START,
-    ends_at: datetime | None = None,
-) -> int:
-    """One interview (with its own candidate and position), and `panel` as its interviewers."""
-    now = datetime.now(UTC)
-    ends_at = ends_at or starts_at + timedelta(hours=1)
-    stamps = {"created_at": now, "updated_at": now}
-    candidate = await db.execute(candidates.insert().values(name="Li Ming", **stamps))
-    position = await db.execute(positions.insert().values(title="Backend engineer", **stamps))
-    interview_id = int(
-        await db.execute(
-            interviews.insert().values(
-                candidate_id=candidate,
-                position_id=position,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                timezone="Asia/Shanghai",
-                status=status,
-                **stamps,
-            )
-        )
-    )
-    for person_id in panel:
-        await db.execute(
-            interview_interviewers.insert().values(
-                interview_id=interview_id,
-                person_id=person_id,
-                starts_at=starts_at,
-                ends_at=ends_at,
-            )
-        )
-    return interview_id
-
-
-async def set_status(db: Database, interview_id: int, status: str) -> None:
-    await db.execute(
-        interviews.update().where(interviews.c.id == interview_id).values(status=status)
-    )
-
-
-async def person_id(db: Database, userid: str) -> int:
-    return int(await db.fetch_val(sa.select(people.c.id).where(people.c.wecom_userid == userid)))
 
 
 async def _status(request: Request, interview_id: int) -> str | None:
@@ -132,7 +82,11 @@ class EventStream:
             "server": ("testserver", 80),
         }
         await self._inbox.put({"type": "http.request", "body": b"", "more_body": False})
-        self.task = asyncio.create_task(self.app(scope, self._inbox.get, self._send))
+
+        async def serve() -> None:
+            await self.app(scope, self._inbox.get, self._send)
+
+        self.task = asyncio.create_task(serve())
         async with asyncio.timeout(timeout):
             await self._started.wait()
         return self

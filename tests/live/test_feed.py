@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from portal.db import live_events
 from portal.db.database import Database
 from portal.db.live_events import FeedRow
 from portal.live import prune_feed, replay_after
-
-NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+from tests.support.when import NOW
 
 
 async def append(db: Database, interview_id: int, *, at: datetime = NOW) -> int:

@@ -1,23 +1,28 @@
-"""Fixtures for the notification tests: a fake clock shared by the worker and the sandbox.
+"""Fixtures for the notification tests, on the suite's frozen `clock`.
 
-- `clock`: a `FakeClock` (aware UTC) that only moves when a test moves it.
-- `sandbox`: the per-test WeCom sandbox (over loopback), re-installed on `clock`, so its
-  per-member caps, duplicate checks and delivery times follow the same fake time.
+- `sandbox`: the per-test WeCom sandbox (over loopback); it runs on `clock`, so its
+  per-member caps, duplicate checks and delivery times follow the same time.
 - `wecom_client`: the portal's WeCom client for that sandbox, tokens in the database.
 - `services` / `worker`: an outbox worker with short backoff; `drain(worker)` runs it until
   the outbox is settled, moving the clock to each next due time.
+- `statuses(db)`: how many outbox rows are in each status.
+
+Seed data comes from `tests.factories`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
+from portal.clock import FrozenClock
 from portal.db.database import Database
 from portal.db.outbox import next_due_at
+from portal.db.tables import outbox
 from portal.db.tokens import DatabaseTokenStore
 from portal.directory.service import RoleSources
 from portal.i18n import Catalogs
@@ -26,43 +31,10 @@ from portal.notifications.retry import RetryPolicy
 from portal.notifications.worker import OutboxWorker, WorkerConfig
 from portal.wecom import WeComClient
 from portal.wecom import sandbox as demo
-from portal.wecom.sandbox import SandboxConfig, create_sandbox_app
-from tests.support.sandbox import AppSwitch, SandboxControl
+from tests.support.sandbox import SandboxControl
 
 BASE_URL = "http://portal.test"
 FAST_POLICY = RetryPolicy(max_attempts=8, base_delay=1.0, max_delay=120.0)
-
-
-class FakeClock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def timestamp(self) -> float:
-        return self.now.timestamp()
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    # A minute ahead of real time: rows enqueued "now" by enqueue() are due at once.
-    return FakeClock(datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=60))
-
-
-@pytest.fixture
-def sandbox(
-    wecom: SandboxControl,
-    _wecom_server: tuple[AppSwitch, str],
-    wecom_config: SandboxConfig,
-    clock: FakeClock,
-) -> Iterator[SandboxControl]:
-    switch, _ = _wecom_server
-    switch.app = create_sandbox_app(wecom_config, clock=clock.timestamp)
-    yield wecom
 
 
 @pytest.fixture
@@ -72,7 +44,7 @@ def client_timeout() -> httpx.Timeout:
 
 @pytest.fixture
 async def wecom_client(
-    sandbox: SandboxControl, db: Database, client_timeout: httpx.Timeout
+    sandbox: SandboxControl, db: Database, client_timeout: httpx.Timeout, clock: FrozenClock
 ) -> AsyncIterator[WeComClient]:
     async with httpx.AsyncClient(limits=httpx.Limits(max_connections=64)) as http:
         yield WeComClient(
@@ -80,7 +52,8 @@ async def wecom_client(
             corp_id=demo.DEMO_CORP_ID,
             corp_secret=demo.DEMO_SECRET,
             agent_id=demo.DEMO_AGENT_ID,
-            token_store=DatabaseTokenStore(db),
+            token_store=DatabaseTokenStore(db, clock=clock.timestamp),
+            clock=clock.timestamp,
             api_base=sandbox.base_url,
             timeout=client_timeout,
         )
@@ -93,7 +66,7 @@ def services(db: Database, wecom_client: WeComClient) -> Services:
 
 
 @pytest.fixture
-def worker(services: Services, clock: FakeClock) -> OutboxWorker:
+def worker(services: Services, clock: FrozenClock) -> OutboxWorker:
     return OutboxWorker(services, WorkerConfig(policy=FAST_POLICY), clock=clock, rng=lambda: 0.5)
 
 
@@ -101,7 +74,7 @@ Drain = Callable[..., Awaitable[int]]
 
 
 @pytest.fixture
-def drain(db: Database, clock: FakeClock) -> Drain:
+def drain(db: Database, clock: FrozenClock) -> Drain:
     async def run(worker: OutboxWorker, *, max_turns: int = 2000) -> int:
         """Run batches until nothing is pending; returns how many rows were processed."""
         processed = 0
@@ -113,7 +86,14 @@ def drain(db: Database, clock: FakeClock) -> Drain:
             due = await next_due_at(db)
             if due is None:
                 return processed
-            clock.now = max(clock.now, due) + timedelta(milliseconds=1)
+            clock.set(max(clock.now(), due) + timedelta(milliseconds=1))
         raise AssertionError("the outbox did not settle")
 
     return run
+
+
+async def statuses(db: Database) -> dict[str, int]:
+    rows = await db.fetch_all(
+        sa.select(outbox.c.status, sa.func.count().label("n")).group_by(outbox.c.status)
+    )
+    return {row["status"]: int(row["n"]) for row in rows}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import sqlalchemy as sa
-from bs4 import BeautifulSoup, Tag
 
 from portal.db.audit import list_entries
 from portal.db.database import Database
@@ -13,30 +12,23 @@ from portal.db.tables import outbox
 from portal.notifications import kinds
 from portal.notifications.outbox import enqueue
 from tests.conftest import Auth
+from tests.factories import force_dead_letter
+from tests.support.html import attr, one, soup, text
+from tests.support.when import NOW
 
 EN = {"Accept-Language": "en"}
-
-
-def _text(node: Tag, selector: str) -> str:
-    found = node.select_one(selector)
-    assert found is not None, selector
-    return found.text
 
 
 async def _dead(
     db: Database, dedupe: str, *, recipient: str = "lina", kind: str = kinds.CHANGED
 ) -> int:
-    await enqueue(db, kind=kind, recipient=recipient, payload={}, dedupe=dedupe)
+    await enqueue(db, kind=kind, recipient=recipient, payload={}, dedupe=dedupe, now=NOW)
     row_id: int = await db.fetch_val(sa.select(outbox.c.id).where(outbox.c.dedupe_key == dedupe))
-    await db.execute(
-        outbox.update()
-        .where(outbox.c.id == row_id)
-        .values(
-            status="dead",
-            attempts=1,
-            last_errcode=81013,
-            last_error="WeCom refused every recipient (errcode 81013) — message/send: 81013",
-        )
+    await force_dead_letter(
+        db,
+        row_id,
+        errcode=81013,
+        error="WeCom refused every recipient (errcode 81013) — message/send: 81013",
     )
     return row_id
 
@@ -46,18 +38,19 @@ async def test_notifications_page_shows_counts_and_dead_letter_details(
 ) -> None:
     await auth.login_as("liuyang")
     dead = await _dead(db, "a")
-    await enqueue(db, kind=kinds.REMINDER, recipient="sunhao", payload={}, dedupe="b")
+    await enqueue(db, kind=kinds.REMINDER, recipient="sunhao", payload={}, dedupe="b", now=NOW)
     page = await client.get("/admin/notifications", headers=EN)
     assert page.status_code == 200
-    soup = BeautifulSoup(page.text, "html.parser")
-    counts = {a["class"][0]: _text(a, ".badge") for a in soup.select(".status-counts a")}
+    html = soup(page)
+    counts = {
+        attr(a, "class").split()[0]: text(a, ".badge") for a in html.select(".status-counts a")
+    }
     assert counts["status-dead"] == "1" and counts["status-pending"] == "1"
-    assert soup.select_one("#dead-letter-warning") is not None
-    row = soup.select_one(f"#outbox-{dead}")
-    assert row is not None
-    assert "No valid recipient" in _text(row, ".last-error")
-    assert "errcode 81013" in _text(row, "details")
-    assert row.select_one(f"form[action='/admin/notifications/{dead}/retry']") is not None
+    one(html, "#dead-letter-warning")
+    row = one(html, f"#outbox-{dead}")
+    assert "No valid recipient" in text(row, ".last-error")
+    assert "errcode 81013" in text(row, "details")
+    one(row, f"form[action='/admin/notifications/{dead}/retry']")
 
 
 async def test_notifications_page_filters_by_status_kind_and_recipient(
@@ -66,7 +59,7 @@ async def test_notifications_page_filters_by_status_kind_and_recipient(
     await auth.login_as("liuyang")
     await _dead(db, "a", recipient="lina")
     await _dead(db, "b", recipient="sunhao", kind=kinds.INVITED)
-    await enqueue(db, kind=kinds.REMINDER, recipient="lina", payload={}, dedupe="c")
+    await enqueue(db, kind=kinds.REMINDER, recipient="lina", payload={}, dedupe="c", now=NOW)
     cases = {
         "?status=dead": 2,
         "?status=dead&recipient=lina": 1,
@@ -77,9 +70,9 @@ async def test_notifications_page_filters_by_status_kind_and_recipient(
         fragment = await client.get(
             "/admin/notifications" + query, headers={"HX-Request": "true", **EN}
         )
-        soup = BeautifulSoup(fragment.text, "html.parser")
-        assert soup.select_one("h1") is None, "an htmx request gets the results only"
-        assert len(soup.select("tbody tr[id^=outbox-]")) == expected, query
+        results = soup(fragment)
+        assert results.select_one("h1") is None, "an htmx request gets the results only"
+        assert len(results.select("tbody tr[id^=outbox-]")) == expected, query
 
 
 async def test_notifications_retry_puts_dead_letter_back_and_is_audited(
@@ -93,9 +86,7 @@ async def test_notifications_retry_puts_dead_letter_back_and_is_audited(
         headers={"HX-Request": "true", **EN},
     )
     assert response.status_code == 200
-    assert BeautifulSoup(response.text, "html.parser").select_one(
-        f"tr#outbox-{dead}.outbox-pending"
-    )
+    one(soup(response), f"tr#outbox-{dead}.outbox-pending")
     row = await get_row(db, dead)
     assert row is not None and row.status == "pending" and row.attempts == 0
     assert await dead_letter_count(db) == 0
@@ -123,7 +114,7 @@ async def test_notifications_retry_of_a_live_row_is_a_conflict(
     client: httpx.AsyncClient, auth: Auth, db: Database
 ) -> None:
     await auth.login_as("liuyang")
-    await enqueue(db, kind=kinds.REMINDER, recipient="lina", payload={}, dedupe="c")
+    await enqueue(db, kind=kinds.REMINDER, recipient="lina", payload={}, dedupe="c", now=NOW)
     response = await client.post(
         "/admin/notifications/1/retry", data={"csrf_token": await auth.csrf_token()}
     )
@@ -143,13 +134,12 @@ async def test_board_loads_dead_letter_banner_separately(
     client: httpx.AsyncClient, auth: Auth, db: Database
 ) -> None:
     await auth.login_as("liuyang")
-    board = BeautifulSoup((await client.get("/board", headers=EN)).text, "html.parser")
-    slot = board.select_one("#dead-letter-slot")
-    assert slot is not None and slot["hx-get"] == "/admin/notifications/warning"
+    board = soup(await client.get("/board", headers=EN))
+    assert attr(one(board, "#dead-letter-slot"), "hx-get") == "/admin/notifications/warning"
     quiet = await client.get("/admin/notifications/warning", headers=EN | {"HX-Request": "true"})
     assert quiet.status_code == 200 and quiet.text.strip() == ""
     await _dead(db, "a")
     banner = await client.get("/admin/notifications/warning", headers=EN | {"HX-Request": "true"})
-    warning = BeautifulSoup(banner.text, "html.parser").select_one("#dead-letter-warning")
-    assert warning is not None and "1 WeCom messages could not be delivered" in warning.get_text()
-    assert warning.select_one("a")["href"] == "/admin/notifications?status=dead"
+    warning = one(soup(banner), "#dead-letter-warning")
+    assert "1 WeCom messages could not be delivered" in warning.get_text()
+    assert attr(one(warning, "a"), "href") == "/admin/notifications?status=dead"

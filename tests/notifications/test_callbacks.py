@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -15,16 +13,18 @@ from portal.db.tables import interview_interviewers, outbox
 from portal.notifications import kinds
 from portal.wecom import WeComCrypto
 from portal.wecom import sandbox as demo
-from tests.notifications.factories import add_interview, add_person
+from tests.factories import add_interview, add_person, force_status
+from tests.support.when import NOW
 
 CRYPTO = WeComCrypto(demo.DEMO_CALLBACK_TOKEN, demo.DEMO_CALLBACK_AES_KEY, demo.DEMO_CORP_ID)
 URL = "/wecom/callback"
+STAMP = int(NOW.timestamp())  # WeCom's clock agrees with the portal's (the frozen `clock`)
 
 
 def envelope(
     plaintext: str, *, crypto: WeComCrypto = CRYPTO, stamp: int | None = None
 ) -> tuple[dict[str, str], str]:
-    timestamp, nonce = str(stamp if stamp is not None else int(time.time())), "1597212914"
+    timestamp, nonce = str(stamp if stamp is not None else STAMP), "1597212914"
     encrypt = crypto.encrypt(plaintext)
     body = (
         f"<xml><ToUserName><![CDATA[{demo.DEMO_CORP_ID}]]></ToUserName>"
@@ -39,7 +39,7 @@ def envelope(
     return params, body
 
 
-def card_click(userid: str, key: str, *, created: int = 1700000000, code: str = "RC-1") -> str:
+def card_click(userid: str, key: str, *, created: int = STAMP, code: str = "RC-1") -> str:
     return (
         f"<xml><ToUserName><![CDATA[{demo.DEMO_CORP_ID}]]></ToUserName>"
         f"<FromUserName><![CDATA[{userid}]]></FromUserName><CreateTime>{created}</CreateTime>"
@@ -50,8 +50,14 @@ def card_click(userid: str, key: str, *, created: int = 1700000000, code: str = 
     )
 
 
-async def _post(client: httpx.AsyncClient, plaintext: str, **options: object) -> httpx.Response:
-    params, body = envelope(plaintext, **options)  # type: ignore[arg-type]
+async def _post(
+    client: httpx.AsyncClient,
+    plaintext: str,
+    *,
+    crypto: WeComCrypto = CRYPTO,
+    stamp: int | None = None,
+) -> httpx.Response:
+    params, body = envelope(plaintext, crypto=crypto, stamp=stamp)
     return await client.post(URL, params=params, content=body, headers={"Content-Type": "text/xml"})
 
 
@@ -76,7 +82,7 @@ async def _kinds(db: Database) -> list[str]:
 async def test_callback_url_verification_answers_the_bare_echostr(
     client: httpx.AsyncClient,
 ) -> None:
-    stamp, nonce = str(int(time.time())), "47744683"
+    stamp, nonce = str(STAMP), "47744683"
     echostr = CRYPTO.encrypt("1288432023552776189")
     params = {
         "msg_signature": CRYPTO.signature(stamp, nonce, echostr),
@@ -95,7 +101,7 @@ async def test_callback_url_verification_bad_signature_is_403_without_body(
     echostr = CRYPTO.encrypt("42")
     params = {
         "msg_signature": "0" * 40,
-        "timestamp": str(int(time.time())),
+        "timestamp": str(STAMP),
         "nonce": "1",
         "echostr": echostr,
     }
@@ -111,7 +117,7 @@ async def test_callback_missing_parameters_is_400(client: httpx.AsyncClient) -> 
 async def test_callback_accept_records_reply_and_queues_card_update(
     client: httpx.AsyncClient, db: Database
 ) -> None:
-    interview = await add_interview(db, panel=["zhangwei"])
+    interview = (await add_interview(db, panel=["zhangwei"])).interview_id
     response = await _post(client, card_click("zhangwei", f"rsvp:{interview}:accept"))
     assert response.status_code == 200 and response.content == b""
     assert await _rsvp(db, interview, "zhangwei") == ("accepted", None)
@@ -122,7 +128,7 @@ async def test_callback_accept_records_reply_and_queues_card_update(
 async def test_callback_repeated_event_is_applied_once(
     client: httpx.AsyncClient, db: Database
 ) -> None:
-    interview = await add_interview(db, panel=["zhangwei"], created_by="liuyang")
+    interview = (await add_interview(db, panel=["zhangwei"], created_by="liuyang")).interview_id
     click = card_click("zhangwei", f"rsvp:{interview}:decline")
     for _ in range(3):  # WeCom retries an unanswered callback with the same event
         assert (await _post(client, click)).status_code == 200
@@ -134,16 +140,18 @@ async def test_callback_repeated_event_is_applied_once(
 async def test_callback_same_answer_twice_changes_nothing(
     client: httpx.AsyncClient, db: Database
 ) -> None:
-    interview = await add_interview(db, panel=["zhangwei"], created_by="liuyang")
-    await _post(client, card_click("zhangwei", f"rsvp:{interview}:decline", created=1))
-    await _post(client, card_click("zhangwei", f"rsvp:{interview}:decline", created=2, code="RC-2"))
+    interview = (await add_interview(db, panel=["zhangwei"], created_by="liuyang")).interview_id
+    await _post(client, card_click("zhangwei", f"rsvp:{interview}:decline"))
+    second = card_click("zhangwei", f"rsvp:{interview}:decline", created=STAMP + 1, code="RC-2")
+    await _post(client, second)
     assert await _kinds(db) == [kinds.INTERVIEWER_DECLINED, kinds.CARD_UPDATE, kinds.CARD_UPDATE]
 
 
 async def test_callback_click_on_cancelled_interview_is_unavailable(
     client: httpx.AsyncClient, db: Database
 ) -> None:
-    interview = await add_interview(db, panel=["zhangwei"], status="cancelled")
+    interview = (await add_interview(db, panel=["zhangwei"])).interview_id
+    await force_status(db, interview, "cancelled")
     await _post(client, card_click("zhangwei", f"rsvp:{interview}:accept"))
     assert await _rsvp(db, interview, "zhangwei") == ("pending", None)
     row = await db.fetch_one(sa.select(outbox.c.payload))
@@ -161,9 +169,7 @@ async def test_callback_bad_signature_is_403_and_stores_nothing(
 
 
 async def test_callback_stale_timestamp_is_403(client: httpx.AsyncClient, db: Database) -> None:
-    response = await _post(
-        client, card_click("zhangwei", "rsvp:1:accept"), stamp=int(time.time()) - 301
-    )
+    response = await _post(client, card_click("zhangwei", "rsvp:1:accept"), stamp=STAMP - 301)
     assert response.status_code == 403 and response.content == b""
     assert await event_count(db) == 0
 
@@ -191,7 +197,7 @@ XXE = (
 async def test_callback_hostile_or_malformed_envelope_is_400(
     client: httpx.AsyncClient, db: Database, body: str
 ) -> None:
-    params = {"msg_signature": "a" * 40, "timestamp": str(int(time.time())), "nonce": "1"}
+    params = {"msg_signature": "a" * 40, "timestamp": str(STAMP), "nonce": "1"}
     response = await client.post(URL, params=params, content=body.encode())
     assert response.status_code == 400 and response.content == b""
     assert await event_count(db) == 0
@@ -215,7 +221,7 @@ async def test_callback_unknown_event_is_acknowledged(
 ) -> None:
     enter = (
         f"<xml><ToUserName>{demo.DEMO_CORP_ID}</ToUserName><FromUserName>lina</FromUserName>"
-        "<CreateTime>1700000123</CreateTime><MsgType>event</MsgType><Event>enter_agent</Event>"
+        f"<CreateTime>{STAMP}</CreateTime><MsgType>event</MsgType><Event>enter_agent</Event>"
         "<EventKey></EventKey><AgentID>1000002</AgentID></xml>"
     )
     response = await _post(client, enter)
@@ -226,7 +232,7 @@ async def test_callback_unknown_event_is_acknowledged(
 def contact_change(change: str, userid: str) -> str:
     return (
         f"<xml><ToUserName>{demo.DEMO_CORP_ID}</ToUserName><FromUserName>sys</FromUserName>"
-        f"<CreateTime>1700000200</CreateTime><MsgType>event</MsgType><Event>change_contact</Event>"
+        f"<CreateTime>{STAMP}</CreateTime><MsgType>event</MsgType><Event>change_contact</Event>"
         f"<ChangeType>{change}</ChangeType><UserID>{userid}</UserID><Department>6</Department></xml>"
     )
 

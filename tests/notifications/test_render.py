@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,10 +14,18 @@ from portal.notifications import kinds
 from portal.notifications.context import InterviewInfo, Panelist, Recipient
 from portal.notifications.render import RENDERERS, Draft, Voice, render
 from portal.wecom import ButtonInteractionCard, TextNoticeCard, build_send_body
+from tests.support.when import NOW, SHANGHAI, WEDNESDAY, days_after, local_day, next_weekday_at
 
 CATALOGS = Catalogs()
-START = datetime(2026, 3, 4, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
-CREATED = datetime(2026, 3, 1, tzinfo=UTC)
+CREATED = NOW  # the row was queued when the clock stood at NOW
+START = next_weekday_at(WEDNESDAY, time(14), after=NOW)  # the Wednesday after, 14:00 Shanghai
+THURSDAY_10 = days_after(START, 1, time(10))  # the day after, 10:00 in Shanghai
+
+
+def month_day(moment: datetime, zone: ZoneInfo = SHANGHAI) -> str:
+    """The local date as the English cards write it after the weekday ("Mar 4")."""
+    local = moment.astimezone(zone)
+    return f"{local:%b} {local.day}"
 
 
 def _row(kind: str, **payload: Any) -> OutboxRow:
@@ -87,7 +96,7 @@ def test_render_each_kind_builds_a_valid_send_body(kind: str) -> None:
     message = render(_draft(kind, extra={"interviewer": "李娜"}))
     body = build_send_body(message, agent_id=1000002, touser="zhangwei")
     card = body["template_card"]
-    assert card["task_id"] == "itv42-ob7-1772323200"
+    assert card["task_id"] == f"itv42-ob7-{int(CREATED.timestamp())}"
     assert card["card_action"]["url"].startswith("https://portal.example.com/")
 
 
@@ -99,7 +108,7 @@ def test_render_invitation_has_accept_and_decline_buttons() -> None:
         ("Accept", "rsvp:42:accept"),
         ("Decline", "rsvp:42:decline"),
     ]
-    assert payload["sub_title_text"] == "Wed, Mar 4 2:00\u202fPM–3:00\u202fPM"
+    assert payload["sub_title_text"] == f"Wed, {month_day(START)} 2:00\u202fPM–3:00\u202fPM"
     assert payload["card_action"]["url"] == "https://portal.example.com/mine/42"
 
 
@@ -111,13 +120,25 @@ def test_render_invitation_already_answered_has_no_buttons() -> None:
 
 def test_render_times_follow_the_recipient_zone() -> None:
     card = render(_draft(kinds.REMINDER, zone="America/New_York")).payload()
-    assert card["emphasis_content"] == {"title": "1:00\u202fAM–2:00\u202fAM", "desc": "Wed, Mar 4"}
+    # 14:00 in Shanghai is 06:00 UTC: 01:00 (EST) or 02:00 (EDT) the same Wednesday in New York.
+    new_york = ZoneInfo("America/New_York")
+    start = START.astimezone(new_york)
+    end = start + timedelta(hours=1)
+    title = f"{start:%-I}:00\u202fAM–{end:%-I}:00\u202fAM"
+    assert card["emphasis_content"] == {
+        "title": title,
+        "desc": f"Wed, {month_day(START, new_york)}",
+    }
     assert {"keyname": "Zone", "value": "America/New_York"} in card["horizontal_content_list"]
 
 
 def test_render_chinese_by_default_dates_and_times() -> None:
     card = render(_draft(kinds.REMINDER, lang="zh")).payload()
-    assert card["emphasis_content"] == {"title": "14:00–15:00", "desc": "3月4日周三"}
+    day = local_day(START)
+    assert card["emphasis_content"] == {
+        "title": "14:00–15:00",
+        "desc": f"{day.month}月{day.day}日周三",
+    }
 
 
 def test_render_cancellation_gives_the_reason() -> None:
@@ -128,16 +149,18 @@ def test_render_cancellation_gives_the_reason() -> None:
 
 def test_render_reschedule_request_lists_the_windows() -> None:
     windows = [
-        {"starts_at": "2026-03-05T02:00:00+00:00", "ends_at": "2026-03-05T03:00:00+00:00"},
+        {
+            "starts_at": THURSDAY_10.isoformat(),
+            "ends_at": (THURSDAY_10 + timedelta(hours=1)).isoformat(),
+        },
         {"starts_at": "not a time", "ends_at": "x"},
     ]
     card = render(
         _draft(kinds.CANDIDATE_RESCHEDULE_REQUEST, windows=windows, message="  Busy  that day ")
     ).payload()
     assert card["sub_title_text"] == "Message: Busy that day"
-    assert {"keyname": "Option 1", "value": "Thu, Mar 5 10:00\u202fAM–11:00\u202fAM"} in card[
-        "horizontal_content_list"
-    ]
+    option = f"Thu, {month_day(THURSDAY_10)} 10:00\u202fAM–11:00\u202fAM"
+    assert {"keyname": "Option 1", "value": option} in card["horizontal_content_list"]
     assert card["card_action"]["url"] == "https://portal.example.com/interviews/42"
 
 
@@ -153,7 +176,7 @@ def test_render_feedback_follow_up_counts_reminders() -> None:
 
 def test_render_digest_lists_the_day() -> None:
     infos = [_info(id=n, starts_at=START + timedelta(hours=n)) for n in range(8)]
-    draft = _draft(kinds.DAILY_DIGEST, extra={"date": date(2026, 3, 4), "interviews": infos})
+    draft = _draft(kinds.DAILY_DIGEST, extra={"date": local_day(START), "interviews": infos})
     card = render(draft).payload()
     assert len(card["horizontal_content_list"]) == 6
     assert card["horizontal_content_list"][0] == {

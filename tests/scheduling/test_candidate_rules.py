@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -14,9 +14,10 @@ from portal.scheduling.candidate_rules import (
     join_opens_at,
 )
 from portal.scheduling.states import ActorKind, Status, allowed_targets
+from tests.support.when import NOW, days_after
 
 S = Status
-STARTS = datetime(2026, 5, 5, 2, 0, tzinfo=UTC)
+STARTS = days_after(NOW, 7, time(10))  # a Tuesday a week after NOW, 10:00 in Shanghai
 ENDS = STARTS + timedelta(hours=1)
 M = timedelta(minutes=1)
 OPEN = {"minutes": 15}

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -20,21 +20,25 @@ from portal.scheduling.conflicts import (
 from portal.scheduling.slots import Slot
 from portal.scheduling.states import Status
 from portal.scheduling.timezones import local_to_utc
+from tests.support.when import NOW, local_day
 
 SHANGHAI, NY = "Asia/Shanghai", "America/New_York"
-NOW = datetime(2026, 5, 1, tzinfo=UTC)
+# The Tuesday a week after NOW (itself a Tuesday) and the days around it, as calendar days.
+# Weeks start on Monday, so SUN closes the week before TUE's.
+TUE = local_day(NOW, 7)
+SUN, MON, SAT, NEXT_SUN = (TUE + timedelta(days=n) for n in (-2, -1, 4, 5))
 M = timedelta(minutes=1)
 LI = Interviewer(1, SHANGHAI)
 ONLY_OVERLAPS = Rules(daily_cap=None, weekly_cap=None, working_hours=None)
 NO_HOURS = Rules(working_hours=None)
 
 
-def local_slot(tz: str, day: str, hhmm: str, minutes: int = 60) -> Slot:
-    start = local_to_utc(datetime.fromisoformat(f"{day}T{hhmm}"), tz)
+def local_slot(tz: str, day: date, hhmm: str, minutes: int = 60) -> Slot:
+    start = local_to_utc(datetime.combine(day, time.fromisoformat(hhmm)), tz)
     return Slot.starting(start, minutes * M)
 
 
-PROPOSED = local_slot(SHANGHAI, "2026-05-05", "10:00")  # a Tuesday
+PROPOSED = local_slot(SHANGHAI, TUE, "10:00")  # a Tuesday
 
 
 def booking(
@@ -171,22 +175,21 @@ def test_detect_conflicts_start_exactly_now_is_not_past() -> None:
     assert found == []
 
 
-def _day_of(tz: str, day: str, *times: str) -> list[Booking]:
+def _day_of(tz: str, day: date, *times: str) -> list[Booking]:
     return [booking(local_slot(tz, day, hhmm, 30), 200 + i) for i, hhmm in enumerate(times)]
 
 
 @pytest.mark.parametrize(
     ("existing", "expected"),
     [
-        (_day_of(SHANGHAI, "2026-05-05", "00:00", "13:00", "15:00"), []),
+        (_day_of(SHANGHAI, TUE, "00:00", "13:00", "15:00"), []),
         (
-            _day_of(SHANGHAI, "2026-05-05", "00:00", "13:00", "15:00", "23:30"),
+            _day_of(SHANGHAI, TUE, "00:00", "13:00", "15:00", "23:30"),
             [(ConflictKind.DAILY_CAP, {"count": 5, "limit": 4})],
         ),
         # 23:30 the evening before is another local day, though the same UTC day as 10:00.
         (
-            _day_of(SHANGHAI, "2026-05-05", "13:00", "15:00", "16:00")
-            + _day_of(SHANGHAI, "2026-05-04", "23:30"),
+            _day_of(SHANGHAI, TUE, "13:00", "15:00", "16:00") + _day_of(SHANGHAI, MON, "23:30"),
             [],
         ),
     ],
@@ -201,15 +204,15 @@ def test_detect_conflicts_daily_cap_counts_interviewer_local_day(
 
 def test_detect_conflicts_daily_cap_in_new_york_uses_new_york_day() -> None:
     ana = Interviewer(2, NY)
-    proposed = local_slot(NY, "2026-05-05", "09:00")
-    late_evening_before = local_slot(NY, "2026-05-04", "21:00")  # 01:00 UTC on 5 May
-    same_day = [local_slot(NY, "2026-05-05", hhmm, 30) for hhmm in ("11:00", "13:00", "15:00")]
+    proposed = local_slot(NY, TUE, "09:00")
+    late_evening_before = local_slot(NY, MON, "21:00")  # already Tuesday in UTC
+    same_day = [local_slot(NY, TUE, hhmm, 30) for hhmm in ("11:00", "13:00", "15:00")]
     bookings = [Booking(2, i, s) for i, s in enumerate([late_evening_before, *same_day])]
     found = detect_conflicts(
         proposed, now=NOW, interviewers=[ana], interviewer_bookings=bookings, rules=NO_HOURS
     )
     assert found == []
-    bookings.append(Booking(2, 99, local_slot(NY, "2026-05-05", "23:00", 30)))
+    bookings.append(Booking(2, 99, local_slot(NY, TUE, "23:00", 30)))
     found = detect_conflicts(
         proposed, now=NOW, interviewers=[ana], interviewer_bookings=bookings, rules=NO_HOURS
     )
@@ -221,9 +224,9 @@ def test_detect_conflicts_daily_cap_in_new_york_uses_new_york_day() -> None:
 def test_detect_conflicts_weekly_cap_week_starts_monday_local() -> None:
     rules = Rules(daily_cap=None, weekly_cap=2, working_hours=None)
     # Sunday 23:30 in Shanghai is the previous week, though it is Sunday 15:30 UTC.
-    last_week = _day_of(SHANGHAI, "2026-05-03", "23:30")
+    last_week = _day_of(SHANGHAI, SUN, "23:30")
     assert detect(*last_week, rules=rules) == []
-    this_week = _day_of(SHANGHAI, "2026-05-04", "00:00", "09:00")
+    this_week = _day_of(SHANGHAI, MON, "00:00", "09:00")
     found = detect(*last_week, *this_week, rules=rules)
     assert [(f.kind, f.params) for f in found] == [
         (ConflictKind.WEEKLY_CAP, {"count": 3, "limit": 2})
@@ -236,7 +239,7 @@ def test_detect_conflicts_personal_caps_override_rules() -> None:
         PROPOSED,
         now=NOW,
         interviewers=[strict],
-        interviewer_bookings=_day_of(SHANGHAI, "2026-05-05", "15:00"),
+        interviewer_bookings=_day_of(SHANGHAI, TUE, "15:00"),
         rules=NO_HOURS,
     )
     assert [(f.kind, f.params["limit"]) for f in found] == [
@@ -248,23 +251,24 @@ def test_detect_conflicts_personal_caps_override_rules() -> None:
 @pytest.mark.parametrize(
     ("tz", "day", "hhmm", "minutes", "message"),
     [
-        (SHANGHAI, "2026-05-05", "09:00", 60, None),
-        (SHANGHAI, "2026-05-05", "17:00", 60, None),  # ends exactly at 18:00
-        (SHANGHAI, "2026-05-05", "08:45", 60, c.OUTSIDE_HOURS),
-        (SHANGHAI, "2026-05-05", "17:30", 60, c.OUTSIDE_HOURS),
-        (SHANGHAI, "2026-05-05", "23:30", 60, c.OUTSIDE_HOURS),  # crosses midnight
-        (SHANGHAI, "2026-05-09", "10:00", 60, c.DAY_OFF),  # Saturday
-        (SHANGHAI, "2026-05-10", "10:00", 60, c.DAY_OFF),  # Sunday
-        (NY, "2026-03-09", "09:00", 60, None),  # Monday after spring forward
-        (NY, "2026-11-02", "17:00", 60, None),  # Monday after fall back
+        (SHANGHAI, TUE, "09:00", 60, None),
+        (SHANGHAI, TUE, "17:00", 60, None),  # ends exactly at 18:00
+        (SHANGHAI, TUE, "08:45", 60, c.OUTSIDE_HOURS),
+        (SHANGHAI, TUE, "17:30", 60, c.OUTSIDE_HOURS),
+        (SHANGHAI, TUE, "23:30", 60, c.OUTSIDE_HOURS),  # crosses midnight
+        (SHANGHAI, SAT, "10:00", 60, c.DAY_OFF),  # Saturday
+        (SHANGHAI, NEXT_SUN, "10:00", 60, c.DAY_OFF),  # Sunday
+        (NY, date(2026, 3, 9), "09:00", 60, None),  # Monday after spring forward
+        (NY, date(2026, 11, 2), "17:00", 60, None),  # Monday after fall back
     ],
 )
 def test_detect_conflicts_working_hours_in_interviewer_zone(
-    tz: str, day: str, hhmm: str, minutes: int, message: str | None
+    tz: str, day: date, hhmm: str, minutes: int, message: str | None
 ) -> None:
+    slot = local_slot(tz, day, hhmm, minutes)
     found = detect_conflicts(
-        local_slot(tz, day, hhmm, minutes),
-        now=NOW.replace(year=2025),
+        slot,
+        now=slot.starts_at - timedelta(days=7),  # the DST days are fixed dates: never past
         interviewers=[Interviewer(3, tz)],
         interviewer_bookings=[],
     )
@@ -274,7 +278,7 @@ def test_detect_conflicts_working_hours_in_interviewer_zone(
 
 def test_detect_conflicts_outside_hours_names_the_hours() -> None:
     found = detect_conflicts(
-        local_slot(SHANGHAI, "2026-05-05", "19:00"),
+        local_slot(SHANGHAI, TUE, "19:00"),
         now=NOW,
         interviewers=[LI],
         interviewer_bookings=[],
@@ -283,7 +287,7 @@ def test_detect_conflicts_outside_hours_names_the_hours() -> None:
 
 
 def test_detect_conflicts_utc_morning_is_evening_for_shanghai_but_fine_in_new_york() -> None:
-    slot = Slot.starting(datetime(2026, 5, 5, 14, 0, tzinfo=UTC), 60 * M)  # 22:00 / 10:00
+    slot = local_slot(SHANGHAI, TUE, "22:00")  # 09:00 or 10:00 in New York, by DST
     found = detect_conflicts(
         slot, now=NOW, interviewers=[LI, Interviewer(2, NY)], interviewer_bookings=[]
     )
@@ -293,7 +297,7 @@ def test_detect_conflicts_utc_morning_is_evening_for_shanghai_but_fine_in_new_yo
 def test_detect_conflicts_personal_working_hours_replace_default() -> None:
     early = Interviewer(1, SHANGHAI, working_hours=WorkingHours(time(7), time(12), frozenset({1})))
     found = detect_conflicts(
-        local_slot(SHANGHAI, "2026-05-05", "07:30"),
+        local_slot(SHANGHAI, TUE, "07:30"),
         now=NOW,
         interviewers=[early],
         interviewer_bookings=[],
@@ -307,9 +311,9 @@ def test_working_hours_end_before_start_raises() -> None:
 
 
 def test_detect_conflicts_several_kinds_only_overlaps_block() -> None:
-    existing = _day_of(SHANGHAI, "2026-05-05", "10:30", "13:00", "15:00", "16:00")
+    existing = _day_of(SHANGHAI, TUE, "10:30", "13:00", "15:00", "16:00")
     found = detect_conflicts(
-        local_slot(SHANGHAI, "2026-05-05", "10:00"),
+        local_slot(SHANGHAI, TUE, "10:00"),
         now=NOW,
         interviewers=[LI],
         interviewer_bookings=existing,
@@ -333,4 +337,6 @@ def test_raise_if_blocking_with_blocking_conflict_raises_409() -> None:
 
 
 def test_raise_if_blocking_with_warnings_only_passes() -> None:
-    raise_if_blocking(detect(booking(around(0)), override=True))
+    found = detect(booking(around(0)), override=True)
+    assert [(f.kind, f.blocking) for f in found] == [(ConflictKind.INTERVIEWER_OVERLAP, False)]
+    raise_if_blocking(found)  # warnings only: returns without raising

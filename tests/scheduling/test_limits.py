@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import time
 
 import pytest
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from portal.scheduling import WorkingHours
 from portal.scheduling import fields as f
@@ -23,7 +23,7 @@ FORM: Fields = {
 
 
 def form(fields: Fields) -> FormData:
-    items = [
+    items: list[tuple[str, str | UploadFile]] = [
         (name, item)
         for name, value in fields.items()
         for item in (value if isinstance(value, list) else [value])
@@ -104,7 +104,7 @@ def test_validate_limits_out_of_range_daily_cap_is_not_compared_to_weekly() -> N
 
 
 def test_validate_limits_reports_every_error_at_once() -> None:
-    fields = {"work_start": "", "work_end": "", "work_days": [], "daily_cap": "x"}
+    fields: Fields = {"work_start": "", "work_end": "", "work_days": [], "daily_cap": "x"}
     assert set(errors_of(fields)) == {"work_start", "work_end", "work_days", "daily_cap"}
 
 

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from portal.scheduling import slots
 from portal.scheduling.slots import InvalidSlot, Slot
+from tests.support.when import NOW, SHANGHAI, days_after, local_day
 
-T = datetime(2026, 5, 5, 2, 0, tzinfo=UTC)
+DAY = local_day(NOW, 7)  # a Tuesday a week after NOW
+T = days_after(NOW, 7, time(10))  # 10:00 that day in Shanghai, 02:00 UTC
 M = timedelta(minutes=1)
 
 
@@ -22,14 +23,14 @@ def test_slot_valid_range_keeps_times_and_duration() -> None:
 
 
 def test_slot_other_zone_is_stored_in_utc() -> None:
-    local = datetime(2026, 5, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    local = datetime.combine(DAY, time(10), tzinfo=SHANGHAI)
     booked = Slot.starting(local, timedelta(hours=1))
     assert booked.starts_at == T and booked.starts_at.tzinfo is UTC
 
 
 def test_slot_naive_datetime_raises() -> None:
     with pytest.raises(ValueError):
-        Slot(datetime(2026, 5, 5, 2), datetime(2026, 5, 5, 3))
+        Slot(datetime.combine(DAY, time(2)), datetime.combine(DAY, time(3)))
 
 
 @pytest.mark.parametrize(

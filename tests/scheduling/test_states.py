@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -15,9 +15,10 @@ from portal.scheduling.states import (
     reschedule_status,
     transition,
 )
+from tests.support.when import NOW, days_after
 
 S, A = Status, ActorKind
-STARTS = datetime(2026, 5, 5, 2, 0, tzinfo=UTC)
+STARTS = days_after(NOW, 7, time(10))  # a Tuesday a week after NOW, 10:00 in Shanghai
 ENDS = STARTS + timedelta(hours=1)
 # One minute after the start every time gate is open, so only the table decides.
 DURING = STARTS + timedelta(minutes=1)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from starlette.datastructures import FormData, UploadFile
@@ -22,13 +22,15 @@ from portal.scheduling.validation import (
     validate_rsvp,
     validate_scorecard,
 )
+from tests.support.when import NOW, local_at, local_day
 
+DAY = local_day(NOW, 7)  # the Tuesday a week after NOW, in Shanghai
 Fields = dict[str, str | list[str]]
 INTERVIEW: Fields = {
     "candidate_id": "12",
     "position_id": "3",
     "round": "2",
-    "date": "2026-05-05",
+    "date": DAY.isoformat(),
     "time": "10:00",
     "duration": "60",
     "timezone": "Asia/Shanghai",
@@ -64,7 +66,7 @@ def test_validate_interview_valid_form_returns_draft() -> None:
     draft = validate_interview(form(INTERVIEW))
     assert (draft.candidate_id, draft.new_candidate) == (12, None)
     assert (draft.position_id, draft.round, draft.version) == (3, 2, 3)
-    assert draft.slot.starts_at == datetime(2026, 5, 5, 2, 0, tzinfo=UTC)
+    assert draft.slot.starts_at == local_at(DAY, time(10))
     assert draft.slot.duration.total_seconds() == 3600
     assert (draft.timezone, draft.interviewer_ids) == ("Asia/Shanghai", (4, 5))
     assert (draft.room_url, draft.location, draft.notes) == (INTERVIEW["room_url"], None, None)
@@ -117,9 +119,9 @@ LONG = "x" * 5000
         ("round", "11", f.OUT_OF_RANGE),
         ("round", "", f.REQUIRED),
         ("date", "", f.REQUIRED),
-        ("date", "2026/05/05", f.BAD_DATE),
-        ("date", "2026-02-30", f.BAD_DATE),
-        ("date", "20260505", f.BAD_DATE),
+        pytest.param("date", DAY.strftime("%Y/%m/%d"), f.BAD_DATE, id="date-slashes"),
+        ("date", "2026-02-30", f.BAD_DATE),  # no such day
+        pytest.param("date", DAY.strftime("%Y%m%d"), f.BAD_DATE, id="date-no-dashes"),
         ("time", "25:00", f.BAD_TIME),
         ("time", "9am", f.BAD_TIME),
         ("time", "", f.REQUIRED),
@@ -239,7 +241,7 @@ def test_validate_interview_seconds_in_time_are_accepted() -> None:
 
 
 RESCHEDULE: Fields = {
-    "date": "2026-05-06",
+    "date": (DAY + timedelta(days=1)).isoformat(),
     "time": "14:00",
     "duration": "45",
     "timezone": "Asia/Shanghai",
@@ -250,7 +252,7 @@ RESCHEDULE: Fields = {
 
 def test_validate_reschedule_valid_form_returns_draft() -> None:
     draft = validate_reschedule(form(RESCHEDULE, override="on"))
-    assert draft.slot.starts_at == datetime(2026, 5, 6, 6, 0, tzinfo=UTC)
+    assert draft.slot.starts_at == local_at(DAY + timedelta(days=1), time(14))
     assert (draft.reason, draft.override, draft.version) == ("Interviewer travelling", True, 4)
 
 
@@ -355,10 +357,14 @@ def test_validate_scorecard_bad_field_reports_msgid_draft_or_not(
     assert errors_of(validate_scorecard, form(fields), submit=submit) == {field: message}
 
 
-NOW = datetime(2026, 5, 1, tzinfo=UTC)
+def day_after(days: int) -> str:
+    """The form value for `days` days after DAY."""
+    return (DAY + timedelta(days=days)).isoformat()
+
+
 REQUEST: Fields = {
     "timezone": "Asia/Shanghai",
-    "window1_date": "2026-05-06",
+    "window1_date": day_after(1),
     "window1_start": "09:00",
     "window1_end": "12:00",
     "message": "Mornings suit me best.",
@@ -373,22 +379,24 @@ def test_validate_reschedule_request_one_window_returns_request() -> None:
 
 def test_validate_reschedule_request_three_windows_keeps_order() -> None:
     more = {
-        "window2_date": "2026-05-07",
+        "window2_date": day_after(2),
         "window2_start": "14:00",
         "window2_end": "15:00",
-        "window3_date": "2026-05-08",
+        "window3_date": day_after(3),
         "window3_start": "10:00",
         "window3_end": "10:30",
     }
     request = validate_reschedule_request(form(REQUEST, **more), now=NOW)
-    assert [w.starts_at.day for w in request.windows] == [6, 7, 8]
+    assert [local_day(w.starts_at) for w in request.windows] == [
+        DAY + timedelta(days=n) for n in (1, 2, 3)
+    ]
 
 
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
         ({"window1_date": "", "window1_start": "", "window1_end": ""}, {"windows": v.NO_WINDOWS}),
-        ({"window1_date": "2026-04-30"}, {"window1": v.WINDOW_IN_PAST}),
+        ({"window1_date": local_day(NOW, -1).isoformat()}, {"window1": v.WINDOW_IN_PAST}),
         ({"window1_end": "08:00"}, {"window1": slots.END_BEFORE_START}),
         ({"window1_end": "09:10"}, {"window1": slots.TOO_SHORT}),
         ({"window1_end": "18:00"}, {"window1": slots.TOO_LONG}),
@@ -410,6 +418,7 @@ def test_validate_reschedule_request_bad_window_reports_msgid(
 def test_validate_reschedule_request_dst_gap_end_reports_end_field() -> None:
     gap = {"timezone": "America/New_York", "window1_date": "2026-03-08", "window1_start": "00:30"}
     bad = form(REQUEST, **gap, window1_end="02:30")
-    assert errors_of(validate_reschedule_request, bad, now=NOW.replace(month=1)) == {
+    before_the_gap = datetime(2026, 1, 1, tzinfo=UTC)
+    assert errors_of(validate_reschedule_request, bad, now=before_the_gap) == {
         "window1_end": NONEXISTENT_TIME
     }

@@ -2,16 +2,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from bs4 import BeautifulSoup
 
 from portal.db.database import Database
 from portal.db.people import get_person_by_userid
 from portal.wecom import sandbox
 from tests.conftest import Auth
-
-
-def soup(response: httpx.Response) -> BeautifulSoup:
-    return BeautifulSoup(response.text, "html.parser")
+from tests.support.html import attr, one, soup, text
 
 
 @pytest.fixture
@@ -29,10 +25,10 @@ async def test_people_search_htmx_returns_fragment_and_page_is_full(
     fragment = await client.get("/admin/people", params={"q": "Li"}, headers={"HX-Request": "true"})
     rows = soup(fragment).select("table.people tbody tr")
     assert soup(fragment).html is None and "HX-Request" in fragment.headers["Vary"]
-    names = {row.select_one("td").get_text() for row in rows}
+    names = {text(row, "td") for row in rows}
     assert names == {"刘洋 (Liu Yang)", "李娜 (Li Na)"}
     full = soup(await client.get("/admin/people", params={"q": "Li"}))
-    assert full.select_one("#people-search")["value"] == "Li"
+    assert attr(one(full, "#people-search"), "value") == "Li"
     assert len(full.select("table.people tbody tr")) == 2
 
 
@@ -42,6 +38,7 @@ async def test_people_search_wildcards_are_literal(
 ) -> None:
     page = soup(await client.get("/admin/people", params={"q": query}))
     assert page.select_one("table.people td.muted") is not None  # nobody matches
+    assert page.select("table.people tbody tr[id]") == []
 
 
 async def test_role_change_returns_row_and_is_audited(
@@ -58,10 +55,10 @@ async def test_role_change_returns_row_and_is_audited(
             data={"role": "hr"},
             headers={"X-CSRF-Token": token, "HX-Request": "true", "Accept-Language": "en"},
         )
-        row = soup(response).select_one(f"tr#person-{person.id}")
-        assert row is not None and row.select_one(".badge").get_text() == "HR coordinator"
+        row = one(soup(response), f"tr#person-{person.id}")
+        assert text(row, ".badge") == "HR coordinator"
         audit = soup(await client.get("/admin/audit"))
-        assert "role_changed" in audit.select_one("table.audit tbody").get_text()
+        assert "role_changed" in text(audit, "table.audit tbody")
         refreshed = await get_person_by_userid(db, "lina")
         assert refreshed is not None and refreshed.role == "hr"
     finally:
@@ -77,10 +74,10 @@ async def test_role_change_unknown_choice_is_400(client: httpx.AsyncClient, admi
 
 
 async def test_deactivated_person_is_signed_out_and_cannot_sign_in(
-    client: httpx.AsyncClient, admin: Auth, wecom: object
+    client: httpx.AsyncClient, admin: Auth
 ) -> None:
     page = soup(await client.get("/admin/people", params={"q": "zhangwei"}))
-    row_id = page.select_one("table.people tbody tr")["id"].removeprefix("person-")
+    row_id = attr(one(page, "table.people tbody tr"), "id").removeprefix("person-")
     token = await admin.csrf_token()
     response = await client.post(
         f"/admin/people/{row_id}/active", data={"active": "0"}, headers={"X-CSRF-Token": token}
@@ -88,14 +85,14 @@ async def test_deactivated_person_is_signed_out_and_cannot_sign_in(
     assert response.status_code == 303
     await admin.logout()
     state = await admin.start()
-    code = admin.wecom.code_for(sandbox.DEMO_INTERVIEWER_USERID)
+    code = admin.sandbox.code_for(sandbox.DEMO_INTERVIEWER_USERID)
     refused = await client.get("/auth/callback", params={"code": code, "state": state})
     assert refused.status_code == 403
 
 
 async def test_admin_cannot_deactivate_themselves(client: httpx.AsyncClient, admin: Auth) -> None:
     page = soup(await client.get("/admin/people", params={"q": sandbox.DEMO_ADMIN_USERID}))
-    row_id = page.select_one("table.people tbody tr")["id"].removeprefix("person-")
+    row_id = attr(one(page, "table.people tbody tr"), "id").removeprefix("person-")
     token = await admin.csrf_token()
     response = await client.post(
         f"/admin/people/{row_id}/active",
@@ -107,5 +104,5 @@ async def test_admin_cannot_deactivate_themselves(client: httpx.AsyncClient, adm
 
 
 async def test_audit_log_lists_sign_ins_and_syncs(client: httpx.AsyncClient, admin: Auth) -> None:
-    text = soup(await client.get("/admin/audit")).select_one("table.audit").get_text()
-    assert "sign_in" in text and "contacts_sync" in text
+    audit = text(soup(await client.get("/admin/audit")), "table.audit")
+    assert "sign_in" in audit and "contacts_sync" in audit

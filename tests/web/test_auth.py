@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import logging
-from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from bs4 import BeautifulSoup
 
-from portal.wecom import sandbox
+from portal.clock import FrozenClock
+from portal.wecom import sandbox as demo
 from tests.conftest import Auth
+from tests.support.html import attr, one, soup, text
 from tests.support.sandbox import SandboxControl
 
 WECOM_UA = (
@@ -18,53 +18,49 @@ WECOM_UA = (
 WECHAT_UA = "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.40"
 
 
-def soup(response: httpx.Response) -> BeautifulSoup:
-    return BeautifulSoup(response.text, "html.parser")
-
-
 def query_of(url: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
 
 
 async def test_login_in_wecom_app_redirects_to_in_app_oauth(
-    client: httpx.AsyncClient, wecom: SandboxControl
+    client: httpx.AsyncClient, sandbox: SandboxControl
 ) -> None:
     response = await client.get("/login", headers={"User-Agent": WECOM_UA})
     assert response.status_code == 303
     location = response.headers["location"]
-    assert location.startswith(wecom.base_url + "/connect/oauth2/authorize?")
+    assert location.startswith(sandbox.base_url + "/connect/oauth2/authorize?")
     assert location.endswith("#wechat_redirect")
     params = query_of(location.split("#")[0])
-    assert params["appid"] == sandbox.DEMO_CORP_ID
+    assert params["appid"] == demo.DEMO_CORP_ID
     assert params["redirect_uri"] == "http://testserver/auth/callback"
     assert params["response_type"] == "code" and params["scope"] == "snsapi_base"
-    assert params["agentid"] == str(sandbox.DEMO_AGENT_ID)
+    assert params["agentid"] == str(demo.DEMO_AGENT_ID)
     assert params["state"].isalnum() and len(params["state"]) >= 16
 
 
 async def test_login_in_personal_wechat_shows_sign_in_page(client: httpx.AsyncClient) -> None:
     response = await client.get("/login", headers={"User-Agent": WECHAT_UA})
     assert response.status_code == 200
-    assert soup(response).select_one("#wecom-login")["href"] == "/login/wecom"
+    assert attr(one(soup(response), "#wecom-login"), "href") == "/login/wecom"
 
 
 async def test_web_login_redirects_to_web_login_with_language(
-    client: httpx.AsyncClient, wecom: SandboxControl
+    client: httpx.AsyncClient, sandbox: SandboxControl
 ) -> None:
     response = await client.get("/login/wecom", headers={"Accept-Language": "en"})
     location = response.headers["location"]
-    assert location.startswith(wecom.base_url + "/wwlogin/sso/login?")
+    assert location.startswith(sandbox.base_url + "/wwlogin/sso/login?")
     params = query_of(location)
     assert params["login_type"] == "CorpApp" and params["lang"] == "en"
-    assert params["appid"] == sandbox.DEMO_CORP_ID
+    assert params["appid"] == demo.DEMO_CORP_ID
 
 
 @pytest.mark.parametrize(
     ("userid", "role_text"),
     [
-        (sandbox.DEMO_HR_USERID, "HR 协调员"),
-        (sandbox.DEMO_INTERVIEWER_USERID, "面试官"),
-        (sandbox.DEMO_ADMIN_USERID, "管理员"),
+        (demo.DEMO_HR_USERID, "HR 协调员"),
+        (demo.DEMO_INTERVIEWER_USERID, "面试官"),
+        (demo.DEMO_ADMIN_USERID, "管理员"),
     ],
 )
 async def test_sign_in_lands_on_home_with_name_and_role(
@@ -73,9 +69,9 @@ async def test_sign_in_lands_on_home_with_name_and_role(
     response = await auth.login_as(userid)
     assert response.headers["location"] == "/"
     home = soup(await client.get("/"))
-    member = next(m for m in sandbox.demo_org().members if m.userid == userid)
-    assert member.name in home.select_one("#account-name").get_text()
-    assert home.select_one(".welcome .badge").get_text() == role_text
+    member = next(m for m in demo.demo_org().members if m.userid == userid)
+    assert member.name in text(home, "#account-name")
+    assert text(home, ".welcome .badge") == role_text
 
 
 async def test_sign_in_returns_to_saved_next(client: httpx.AsyncClient, auth: Auth) -> None:
@@ -83,7 +79,7 @@ async def test_sign_in_returns_to_saved_next(client: httpx.AsyncClient, auth: Au
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=%2Fadmin%2Fpeople%3Fq%3Dli"
     await client.get(response.headers["location"])
-    done = await auth.login_as(sandbox.DEMO_ADMIN_USERID)
+    done = await auth.login_as(demo.DEMO_ADMIN_USERID)
     assert done.headers["location"] == "/admin/people?q=li"
 
 
@@ -92,7 +88,7 @@ async def test_sign_in_foreign_next_goes_home(
     client: httpx.AsyncClient, auth: Auth, next_value: str
 ) -> None:
     await client.get("/login", params={"next": next_value})
-    done = await auth.login_as(sandbox.DEMO_HR_USERID)
+    done = await auth.login_as(demo.DEMO_HR_USERID)
     assert done.headers["location"] == "/"
 
 
@@ -100,66 +96,70 @@ async def test_sign_in_rotates_session_and_csrf_token(
     client: httpx.AsyncClient, auth: Auth
 ) -> None:
     before = await auth.csrf_token()
-    await auth.login_as(sandbox.DEMO_HR_USERID)
+    await auth.login_as(demo.DEMO_HR_USERID)
     assert await auth.csrf_token() != before
 
 
 @pytest.mark.parametrize("state", ["tampered0000000000000000", "", None])
 async def test_callback_bad_state_is_400_with_sign_in_again(
-    client: httpx.AsyncClient, auth: Auth, wecom: SandboxControl, state: str | None
+    client: httpx.AsyncClient, auth: Auth, sandbox: SandboxControl, state: str | None
 ) -> None:
     await auth.start()
-    params = {"code": wecom.code_for(sandbox.DEMO_HR_USERID)}
+    params = {"code": sandbox.code_for(demo.DEMO_HR_USERID)}
     if state is not None:
         params["state"] = state
     response = await client.get("/auth/callback", params=params)
     assert response.status_code == 400
     page = soup(response)
-    assert page.select_one(".error-page a.button")["href"] == "/login"
+    assert attr(one(page, ".error-page a.button"), "href") == "/login"
 
 
 async def test_callback_reused_state_is_400(
-    client: httpx.AsyncClient, auth: Auth, wecom: SandboxControl
+    client: httpx.AsyncClient, auth: Auth, sandbox: SandboxControl
 ) -> None:
     state = await auth.start()
     first = await client.get(
-        "/auth/callback", params={"code": wecom.code_for(sandbox.DEMO_HR_USERID), "state": state}
+        "/auth/callback", params={"code": sandbox.code_for(demo.DEMO_HR_USERID), "state": state}
     )
     assert first.status_code == 303
     again = await client.get(
-        "/auth/callback", params={"code": wecom.code_for(sandbox.DEMO_HR_USERID), "state": state}
+        "/auth/callback", params={"code": sandbox.code_for(demo.DEMO_HR_USERID), "state": state}
     )
     assert again.status_code == 400
 
 
 async def test_callback_expired_state_is_400(
-    client: httpx.AsyncClient, auth: Auth, wecom: SandboxControl
+    client: httpx.AsyncClient, auth: Auth, sandbox: SandboxControl, clock: FrozenClock
 ) -> None:
-    import time
-
     state = await auth.start()
-    later = time.time() + 11 * 60
-    with mock.patch("portal.web.auth.time.time", return_value=later):
-        response = await client.get(
-            "/auth/callback",
-            params={"code": wecom.code_for(sandbox.DEMO_HR_USERID), "state": state},
-        )
+    clock.advance(11 * 60)
+    response = await client.get(
+        "/auth/callback",
+        params={"code": sandbox.code_for(demo.DEMO_HR_USERID), "state": state},
+    )
     assert response.status_code == 400
 
 
 async def test_callback_reused_code_is_400_not_500(
-    client: httpx.AsyncClient, auth: Auth, wecom: SandboxControl
+    client: httpx.AsyncClient, auth: Auth, sandbox: SandboxControl
 ) -> None:
-    code = wecom.code_for(sandbox.DEMO_HR_USERID)
+    code = sandbox.code_for(demo.DEMO_HR_USERID)
     state = await auth.start()
     assert (
         await client.get("/auth/callback", params={"code": code, "state": state})
     ).status_code == 303
     await auth.logout()
     state = await auth.start()
-    response = await client.get("/auth/callback", params={"code": code, "state": state})
+    response = await client.get(
+        "/auth/callback", params={"code": code, "state": state}, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 400
-    assert "sign in again" in response.text.lower() or "重新登录" in response.text
+    page = soup(response)
+    assert text(page, ".error-page h1") == (
+        "Your sign-in attempt expired or was already used. Please sign in again."
+    )
+    button = one(page, ".error-page a.button")
+    assert button.get_text().strip() == "Sign in again" and attr(button, "href") == "/login"
 
 
 async def test_callback_refused_login_returns_to_sign_in_with_message(
@@ -169,7 +169,7 @@ async def test_callback_refused_login_returns_to_sign_in_with_message(
     response = await client.get("/auth/callback", params={"state": state})
     assert response.headers["location"] == "/login?refused=1"
     page = soup(await client.get("/login?refused=1", headers={"Accept-Language": "en"}))
-    assert "cancelled" in page.select_one(".alert-warn").get_text()
+    assert text(page, ".alert-warn") == "The WeCom sign-in was cancelled. You can try again."
 
 
 @pytest.mark.parametrize(
@@ -180,52 +180,52 @@ async def test_callback_refused_login_returns_to_sign_in_with_message(
     ],
 )
 async def test_callback_wecom_down_is_503_with_retry(
-    client: httpx.AsyncClient, auth: Auth, wecom: SandboxControl, fault: dict[str, object]
+    client: httpx.AsyncClient, auth: Auth, sandbox: SandboxControl, fault: dict[str, object]
 ) -> None:
     state = await auth.start()
-    code = wecom.code_for(sandbox.DEMO_HR_USERID)
-    wecom.fault(**fault)
+    code = sandbox.code_for(demo.DEMO_HR_USERID)
+    sandbox.fault(**fault)
     response = await client.get(
         "/auth/callback", params={"code": code, "state": state}, headers={"Accept-Language": "en"}
     )
     assert response.status_code == 503
     page = soup(response)
-    assert "WeCom could not be reached" in page.select_one("h1").get_text()
-    assert page.select_one(".error-page a.button")["href"] == "/login"
+    assert "WeCom could not be reached" in text(page, "h1")
+    assert attr(one(page, ".error-page a.button"), "href") == "/login"
 
 
 async def test_callback_non_member_is_403(
-    client: httpx.AsyncClient, auth: Auth, wecom: SandboxControl
+    client: httpx.AsyncClient, auth: Auth, sandbox: SandboxControl
 ) -> None:
     state = await auth.start()
-    code = wecom.code_for_openid("oAbCdEfG-outsider")
+    code = sandbox.code_for_openid("oAbCdEfG-outsider")
     response = await client.get("/auth/callback", params={"code": code, "state": state})
     assert response.status_code == 403
     assert (await client.get("/")).text.count("account-name") == 0
 
 
 async def test_callback_disabled_member_is_403(
-    client: httpx.AsyncClient, auth: Auth, wecom: SandboxControl
+    client: httpx.AsyncClient, auth: Auth, sandbox: SandboxControl
 ) -> None:
     state = await auth.start()
-    code = wecom.code_for(sandbox.DEMO_DISABLED_USERID)
+    code = sandbox.code_for(demo.DEMO_DISABLED_USERID)
     response = await client.get("/auth/callback", params={"code": code, "state": state})
     assert response.status_code == 403
 
 
 async def test_logout_ends_session(client: httpx.AsyncClient, auth: Auth) -> None:
-    await auth.login_as(sandbox.DEMO_ADMIN_USERID)
+    await auth.login_as(demo.DEMO_ADMIN_USERID)
     assert (await client.get("/admin/people")).status_code == 200
     await auth.logout()
     assert (await client.get("/admin/people")).status_code == 303
 
 
 async def test_sign_in_logs_no_code_state_or_cookie(
-    client: httpx.AsyncClient, auth: Auth, wecom: SandboxControl, caplog: pytest.LogCaptureFixture
+    client: httpx.AsyncClient, auth: Auth, sandbox: SandboxControl, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     state = await auth.start()
-    code = wecom.code_for(sandbox.DEMO_HR_USERID)
+    code = sandbox.code_for(demo.DEMO_HR_USERID)
     await client.get("/auth/callback", params={"code": code, "state": state})
     await client.get("/auth/callback", params={"code": code, "state": "x" * 32})
     # The portal's own loggers at every level; third-party loggers are held above the levels
@@ -258,11 +258,11 @@ def test_logging_quiets_third_party_loggers() -> None:
 async def test_language_switch_signed_in_saves_person_setting(
     client: httpx.AsyncClient, auth: Auth
 ) -> None:
-    await auth.login_as(sandbox.DEMO_HR_USERID)
+    await auth.login_as(demo.DEMO_HR_USERID)
     token = await auth.csrf_token()
     await client.post("/language", data={"language": "en", "csrf_token": token})
     await auth.logout()
     client.cookies.clear()  # a new device: no session language, a Chinese browser
-    await auth.login_as(sandbox.DEMO_HR_USERID)
+    await auth.login_as(demo.DEMO_HR_USERID)
     page = soup(await client.get("/", headers={"Accept-Language": "zh-CN"}))
-    assert page.select_one("h1").get_text().startswith("Hello")
+    assert text(page, "h1").startswith("Hello")

@@ -4,6 +4,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from portal.app import create_app
+from portal.clock import FrozenClock
 from tests.conftest import SettingsFactory
 
 
@@ -13,9 +14,11 @@ async def test_healthz_database_up_answers_ok(client: httpx.AsyncClient) -> None
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
-async def test_healthz_database_closed_port_answers_503(make_settings: SettingsFactory) -> None:
+async def test_healthz_database_closed_port_answers_503(
+    make_settings: SettingsFactory, clock: FrozenClock
+) -> None:
     settings = make_settings("postgresql://root@127.0.0.1:9/nothing")
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
@@ -27,7 +30,7 @@ async def test_healthz_database_closed_port_answers_503(make_settings: SettingsF
 
 
 async def test_healthz_database_returns_recovers_without_restart(
-    make_settings: SettingsFactory, postgres_url: str
+    make_settings: SettingsFactory, postgres_url: str, clock: FrozenClock
 ) -> None:
     """A database that appears after start-up is picked up by the next health check."""
     import asyncio
@@ -39,7 +42,7 @@ async def test_healthz_database_returns_recovers_without_restart(
 
     name = f"portal_late_{secrets.token_hex(4)}"
     late_url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    app = create_app(make_settings(late_url))
+    app = create_app(make_settings(late_url), clock=clock)
     try:
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import time, timedelta
 
 import httpx
 import pytest
-from bs4 import BeautifulSoup
 
 from portal.db.audit import list_entries
 from portal.db.database import Database
@@ -13,23 +12,21 @@ from portal.db.people import get_person_by_userid
 from portal.interviews.service import DEFAULT_POLICY, find_conflicts
 from portal.scheduling import ConflictKind, Slot
 from tests.conftest import Auth
+from tests.support.html import attr, one, soup, text
+from tests.support.when import NOW, days_after
 
 EN = {"Accept-Language": "en"}
 HTMX = {"HX-Request": "true", **EN}
-NOW = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
-# Tuesday 2026-12-01, 10:00–11:00 in Shanghai (zhangwei's zone: the company's).
-TUESDAY_TEN = Slot.starting(datetime(2026, 12, 1, 2, 0, tzinfo=UTC), timedelta(hours=1))
-LIMITS = {
+# A week after NOW (itself a Tuesday): Tuesday 10:00–11:00 in Shanghai, zhangwei's zone.
+TUESDAY_TEN = Slot.starting(days_after(NOW, 7, time(10)), timedelta(hours=1))
+Form = dict[str, str | list[str]]
+LIMITS: Form = {
     "work_start": "13:00",
     "work_end": "18:30",
     "work_days": ["0", "1", "2"],
     "daily_cap": "2",
     "weekly_cap": "6",
 }
-
-
-def soup(response: httpx.Response) -> BeautifulSoup:
-    return BeautifulSoup(response.text, "html.parser")
 
 
 async def person_id(db: Database, userid: str) -> int:
@@ -47,10 +44,10 @@ async def zhangwei(db: Database, auth: Auth) -> int:
     return await person_id(db, "zhangwei")
 
 
-async def post(client: httpx.AsyncClient, auth: Auth, target: int, data: object) -> httpx.Response:
+async def post(client: httpx.AsyncClient, auth: Auth, target: int, data: Form) -> httpx.Response:
     token = await auth.csrf_token()
     headers = {"X-CSRF-Token": token, **HTMX}
-    return await client.post(f"/people/{target}/limits", data=data, headers=headers)  # type: ignore[arg-type]
+    return await client.post(f"/people/{target}/limits", data=data, headers=headers)
 
 
 async def outside_hours(db: Database, target: int) -> list[str]:
@@ -72,16 +69,14 @@ async def test_limits_page_new_person_shows_defaults(
     client: httpx.AsyncClient, zhangwei: int
 ) -> None:
     page = soup(await client.get(f"/people/{zhangwei}/limits", headers=EN))
-    assert page.select_one("h1 small").get_text() == "张伟 (Zhang Wei)"
-    assert page.select_one("#work-start")["value"] == "09:00"
-    assert page.select_one("#work-end")["value"] == "18:00"
-    checked = [box["value"] for box in page.select("input[name='work_days'][checked]")]
+    assert text(page, "h1 small") == "张伟 (Zhang Wei)"
+    assert attr(one(page, "#work-start"), "value") == "09:00"
+    assert attr(one(page, "#work-end"), "value") == "18:00"
+    checked = [attr(box, "value") for box in page.select("input[name='work_days'][checked]")]
     assert checked == ["0", "1", "2", "3", "4"]
     assert [label.get_text(strip=True) for label in page.select("label.check")][0] == "Monday"
-    assert (
-        page.select_one("#daily-cap")["value"] == ""
-        and page.select_one("#daily-cap")["placeholder"] == "4"
-    )
+    daily_cap = one(page, "#daily-cap")
+    assert attr(daily_cap, "value") == "" and attr(daily_cap, "placeholder") == "4"
     assert page.select_one("#limits-default") is not None
 
 
@@ -92,8 +87,8 @@ async def test_limits_saved_are_used_by_conflict_check(
     response = await post(client, auth, zhangwei, LIMITS)
     fragment = soup(response)
     assert response.status_code == 200 and fragment.html is None
-    assert fragment.select_one("#limits-saved").get_text() == "Limits saved."
-    assert fragment.select_one("#work-end")["value"] == "18:30"
+    assert text(fragment, "#limits-saved") == "Limits saved."
+    assert attr(one(fragment, "#work-end"), "value") == "18:30"
     assert fragment.select_one("#limits-default") is None
     profile = (await interviewer_profiles(db, [zhangwei]))[0]
     stored = (profile.work_start_minute, profile.work_end_minute, profile.work_days)
@@ -117,7 +112,7 @@ async def test_limits_reset_restores_defaults(
     response = await post(client, auth, zhangwei, LIMITS | {"action": "reset"})
     assert response.status_code == 200
     assert soup(response).select_one("#limits-default") is not None
-    assert soup(response).select_one("#work-start")["value"] == "09:00"
+    assert attr(one(soup(response), "#work-start"), "value") == "09:00"
     profile = (await interviewer_profiles(db, [zhangwei]))[0]
     assert profile.work_start_minute is None and profile.work_days is None
     assert profile.daily_cap is None and profile.weekly_cap is None
@@ -131,12 +126,10 @@ async def test_limits_invalid_form_is_422_and_saves_nothing(
     response = await post(client, auth, zhangwei, bad)
     fragment = soup(response)
     assert response.status_code == 422 and fragment.html is None
-    assert fragment.select_one("#work_end-error").get_text() == (
-        "Working hours must end after they start."
-    )
-    assert fragment.select_one("#work_days-error").get_text() == "Choose at least one working day."
-    assert fragment.select_one("#daily_cap-error").get_text() == "Enter a number from 1 to 20."
-    assert fragment.select_one("#work-end")["value"] == "12:00"  # what was typed comes back
+    assert text(fragment, "#work_end-error") == "Working hours must end after they start."
+    assert text(fragment, "#work_days-error") == "Choose at least one working day."
+    assert text(fragment, "#daily_cap-error") == "Enter a number from 1 to 20."
+    assert attr(one(fragment, "#work-end"), "value") == "12:00"  # what was typed comes back
     assert (await interviewer_profiles(db, [zhangwei]))[0].work_end_minute is None
 
 
@@ -191,6 +184,7 @@ async def test_admin_people_table_links_to_limits(
     await auth.logout()
     await auth.login_as("chenming")
     page = soup(await client.get("/admin/people", params={"q": "Zhang"}, headers=EN))
-    link = page.select_one(f"tr#person-{zhangwei} td a")
-    assert link["href"] == f"/people/{zhangwei}/limits" and link.get_text() == "张伟 (Zhang Wei)"
-    assert (await client.get(link["href"])).status_code == 200  # admins are HR too
+    link = one(page, f"tr#person-{zhangwei} td a")
+    assert attr(link, "href") == f"/people/{zhangwei}/limits"
+    assert link.get_text() == "张伟 (Zhang Wei)"
+    assert (await client.get(attr(link, "href"))).status_code == 200  # admins are HR too

@@ -2,17 +2,18 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from bs4 import BeautifulSoup
+from starlette.requests import Request
+from starlette.responses import Response
 
+from portal.clock import FrozenClock
+from portal.settings import Settings
 from portal.web.middleware import CONTENT_SECURITY_POLICY
-
-
-def soup(response: httpx.Response) -> BeautifulSoup:
-    return BeautifulSoup(response.text, "html.parser")
+from tests.conftest import SettingsFactory
+from tests.support.html import attr, one, soup, text
 
 
 @pytest.fixture
-def settings(make_settings, sqlite_url):  # type: ignore[no-untyped-def]
+def settings(make_settings: SettingsFactory, sqlite_url: str) -> Settings:
     """Page tests need a database but not both kinds."""
     return make_settings(sqlite_url)
 
@@ -20,7 +21,7 @@ def settings(make_settings, sqlite_url):  # type: ignore[no-untyped-def]
 async def test_landing_default_language_is_chinese(client: httpx.AsyncClient) -> None:
     page = soup(await client.get("/"))
     assert page.html is not None and page.html["lang"] == "zh-CN"
-    assert page.select_one("h1").get_text() == "在企业微信里完成面试"
+    assert text(page, "h1") == "在企业微信里完成面试"
 
 
 @pytest.mark.parametrize(
@@ -38,26 +39,26 @@ async def test_landing_accept_language_picks_language(
 ) -> None:
     page = soup(await client.get("/", headers={"Accept-Language": accept_language}))
     assert page.html is not None and page.html["lang"] == lang
-    assert page.select_one("h1").get_text() == heading
+    assert text(page, "h1") == heading
 
 
 async def test_language_switch_overrides_browser_and_sticks(client: httpx.AsyncClient) -> None:
     page = soup(await client.get("/"))
-    form = page.select_one("form.language-switch")
-    token = form.select_one("input[name=csrf_token]")["value"]
+    form = one(page, "form.language-switch")
+    token = attr(one(form, "input[name=csrf_token]"), "value")
     response = await client.post(
         "/language", data={"language": "en", "next": "/", "csrf_token": token}
     )
     assert response.status_code == 303 and response.headers["location"] == "/"
     again = soup(await client.get("/", headers={"Accept-Language": "zh-CN"}))
-    assert again.select_one("h1").get_text() == "Interviews, inside WeCom"
+    assert text(again, "h1") == "Interviews, inside WeCom"
 
 
 @pytest.mark.parametrize("next_value", ["//evil.example/x", "https://evil.example/", "/\\evil"])
 async def test_language_switch_foreign_next_goes_home(
     client: httpx.AsyncClient, next_value: str
 ) -> None:
-    token = soup(await client.get("/")).select_one("input[name=csrf_token]")["value"]
+    token = attr(one(soup(await client.get("/")), "input[name=csrf_token]"), "value")
     response = await client.post(
         "/language", data={"language": "en", "next": next_value, "csrf_token": token}
     )
@@ -68,12 +69,12 @@ async def test_language_switch_without_csrf_token_is_403(client: httpx.AsyncClie
     await client.get("/")
     response = await client.post("/language", data={"language": "en", "next": "/"})
     assert response.status_code == 403
-    assert soup(response).select_one(".error-status").get_text() == "403"
+    assert text(soup(response), ".error-status") == "403"
 
 
 async def test_csrf_token_in_header_is_accepted(client: httpx.AsyncClient) -> None:
     page = soup(await client.get("/"))
-    token = page.select_one("input[name=csrf_token]")["value"]
+    token = attr(one(page, "input[name=csrf_token]"), "value")
     response = await client.post(
         "/language",
         data={"language": "en"},
@@ -82,8 +83,8 @@ async def test_csrf_token_in_header_is_accepted(client: httpx.AsyncClient) -> No
     assert response.status_code == 303
 
 
-async def test_csrf_token_from_other_session_is_403(app, client: httpx.AsyncClient) -> None:  # type: ignore[no-untyped-def]
-    token = soup(await client.get("/")).select_one("input[name=csrf_token]")["value"]
+async def test_csrf_token_from_other_session_is_403(client: httpx.AsyncClient) -> None:
+    token = attr(one(soup(await client.get("/")), "input[name=csrf_token]"), "value")
     client.cookies.clear()
     await client.get("/")  # a new session with its own token
     response = await client.post("/language", data={"language": "en", "csrf_token": token})
@@ -114,17 +115,17 @@ async def test_session_cookie_is_httponly_and_lax(client: httpx.AsyncClient) -> 
 
 
 @pytest.mark.parametrize(
-    ("lang", "text"),
+    ("lang", "message"),
     [("zh-CN", "您访问的页面不存在。"), ("en", "The page you asked for does not exist.")],
 )
 async def test_not_found_page_in_both_languages(
-    client: httpx.AsyncClient, lang: str, text: str
+    client: httpx.AsyncClient, lang: str, message: str
 ) -> None:
     response = await client.get("/no/such/page", headers={"Accept-Language": lang})
     assert response.status_code == 404
     page = soup(response)
-    assert page.select_one("h1").get_text() == text
-    assert page.select_one(".error-status").get_text() == "404"
+    assert text(page, "h1") == message
+    assert text(page, ".error-status") == "404"
 
 
 async def test_not_found_for_htmx_is_inline_fragment(client: httpx.AsyncClient) -> None:
@@ -137,19 +138,20 @@ async def test_not_found_for_htmx_is_inline_fragment(client: httpx.AsyncClient) 
 
 
 async def test_unexpected_error_is_500_page_without_traceback(
-    make_settings,
-    sqlite_url,
-    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
+    make_settings: SettingsFactory,
+    sqlite_url: str,
+    clock: FrozenClock,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     from asgi_lifespan import LifespanManager
     from starlette.routing import Route
 
     from portal.app import create_app
 
-    async def broken(request):  # type: ignore[no-untyped-def]
+    async def broken(request: Request) -> Response:
         raise RuntimeError("secret internals")
 
-    app = create_app(make_settings(sqlite_url))
+    app = create_app(make_settings(sqlite_url), clock=clock)
     app.router.routes.append(Route("/broken", broken))
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
@@ -158,6 +160,6 @@ async def test_unexpected_error_is_500_page_without_traceback(
             fragment = await http.get("/broken", headers={"HX-Request": "true"})
     assert response.status_code == 500
     assert "secret internals" not in response.text and "Traceback" not in response.text
-    assert soup(response).select_one("h1").get_text().startswith("Something went wrong")
+    assert text(soup(response), "h1").startswith("Something went wrong")
     assert fragment.status_code == 500 and fragment.headers["HX-Retarget"] == "#flash"
     assert any("unhandled error" in r.getMessage() for r in caplog.records)

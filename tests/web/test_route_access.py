@@ -13,15 +13,15 @@ from starlette.routing import Mount, Route
 from portal.settings import Settings
 from portal.web.access import Access
 from portal.web.routing import PortalRoute
-from portal.wecom import sandbox
+from portal.wecom import sandbox as demo
 from tests.conftest import Auth, SettingsFactory
 from tests.support.sandbox import SandboxControl
 
 ROLES = {
     "anonymous": None,
-    "interviewer": sandbox.DEMO_INTERVIEWER_USERID,
-    "hr": sandbox.DEMO_HR_USERID,
-    "admin": sandbox.DEMO_ADMIN_USERID,
+    "interviewer": demo.DEMO_INTERVIEWER_USERID,
+    "hr": demo.DEMO_HR_USERID,
+    "admin": demo.DEMO_ADMIN_USERID,
 }
 ALLOWED = {
     Access.PUBLIC: {"anonymous", "interviewer", "hr", "admin"},
@@ -67,14 +67,15 @@ def test_every_route_declares_access(app: Starlette) -> None:
 
 @pytest.mark.parametrize("role", list(ROLES))
 async def test_route_table_enforces_access_for_role(
-    app: Starlette, wecom: SandboxControl, role: str
+    app: Starlette, sandbox: SandboxControl, role: str
 ) -> None:
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            auth = Auth(client, wecom)
-            if ROLES[role]:
-                await auth.login_as(ROLES[role])
+            auth = Auth(client, sandbox)
+            userid = ROLES[role]
+            if userid is not None:
+                await auth.login_as(userid)
             token = await auth.csrf_token()
             for route in portal_routes(app):
                 for method in sorted((route.methods or set()) - {"HEAD"}):
@@ -89,6 +90,7 @@ async def test_route_table_enforces_access_for_role(
                     refused = refused_login or response.status_code == 403
                     expected_ok = role in ALLOWED[route.access]
                     where = f"{method} {route.path} as {role}: {response.status_code}"
+                    assert response.status_code < 500, where
                     assert refused != expected_ok, where
                     if not expected_ok:
                         assert refused_login == (role == "anonymous"), where

@@ -1,37 +1,26 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from unittest import mock
-
 import httpx
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from portal.db.audit import list_entries
 from portal.db.database import Database
 from portal.db.people import Person, get_person_by_userid
 from tests.conftest import Auth
+from tests.support.html import attr, one, soup, text
 
 EN = {"Accept-Language": "en"}
 HTMX = {"HX-Request": "true", **EN}
-NOW = datetime(2026, 6, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, 11:00 in Tokyo
-
-
-def soup(response: httpx.Response) -> BeautifulSoup:
-    return BeautifulSoup(response.text, "html.parser")
 
 
 def now_line(page: BeautifulSoup) -> str:
     # Babel puts a narrow no-break space before "AM".
-    return str(page.select_one("#settings-now").get_text()).replace("\u202f", " ")
+    return text(page, "#settings-now").replace("\u202f", " ")
 
 
-@pytest.fixture(autouse=True)
-def frozen() -> Iterator[datetime]:
-    with mock.patch("portal.web.interview_views.datetime") as clock:
-        clock.now.return_value = NOW
-        yield NOW
+def selected(node: Tag, selector: str) -> bool:
+    return one(node, selector).has_attr("selected")
 
 
 async def person(db: Database, userid: str) -> Person:
@@ -54,12 +43,12 @@ async def test_settings_page_unset_zone_selects_company_default(
 ) -> None:
     await auth.login_as("zhangwei")
     page = soup(await client.get("/settings", headers=EN))
-    selected = page.select_one("select#timezone option[selected]") or page.select_one(
-        "select#timezone option"
-    )
-    assert selected["value"] == "" and selected.get_text() == "Company default (Asia/Shanghai)"
+    # No option is marked selected, so the browser shows the first: the company default.
+    assert page.select("select#timezone option[selected]") == []
+    first = one(page, "select#timezone option")
+    assert attr(first, "value") == "" and first.get_text() == "Company default (Asia/Shanghai)"
     assert page.select_one("select#timezone option[value='Europe/Paris']") is not None
-    assert now_line(page) == "It is now 10:00 AM in Asia/Shanghai."
+    assert now_line(page) == "It is now 10:00 AM in Asia/Shanghai."  # the clock: NOW, 10:00 there
     assert page.select_one("nav a[href='/settings']") is not None
 
 
@@ -70,9 +59,9 @@ async def test_settings_save_timezone_changes_rendered_times(
     response = await save(client, auth, timezone="Asia/Tokyo")
     fragment = soup(response)
     assert response.status_code == 200 and fragment.html is None
-    assert fragment.select_one("#settings-saved").get_text() == "Settings saved."
+    assert text(fragment, "#settings-saved") == "Settings saved."
     assert now_line(fragment) == "It is now 11:00 AM in Asia/Tokyo."
-    assert fragment.select_one("option[value='Asia/Tokyo']").has_attr("selected")
+    assert selected(fragment, "option[value='Asia/Tokyo']")
     home = soup(await client.get("/", headers=EN))
     assert [dd.get_text() for dd in home.select("dl.facts dd")][-1] == "Asia/Tokyo"
     assert (await person(db, "zhangwei")).timezone == "Asia/Tokyo"
@@ -97,8 +86,8 @@ async def test_settings_unknown_zone_is_422_with_field_error(
     response = await save(client, auth, timezone=zone)
     fragment = soup(response)
     assert response.status_code == 422 and fragment.html is None
-    assert fragment.select_one("#timezone-error").get_text() == f"Unknown time zone: {zone}."
-    assert fragment.select_one("select#timezone")["aria-invalid"] == "true"
+    assert text(fragment, "#timezone-error") == f"Unknown time zone: {zone}."
+    assert attr(one(fragment, "select#timezone"), "aria-invalid") == "true"
     assert fragment.select_one("#settings-saved") is None
     assert (await person(db, "zhangwei")).timezone is None
 
@@ -107,7 +96,7 @@ async def test_settings_unknown_language_is_422(client: httpx.AsyncClient, auth:
     await auth.login_as("zhangwei")
     response = await save(client, auth, language="fr")
     assert response.status_code == 422
-    assert soup(response).select_one("#language-error").get_text() == "Choose one of the options."
+    assert text(soup(response), "#language-error") == "Choose one of the options."
 
 
 async def test_settings_new_language_is_saved_and_page_reloads(
@@ -118,8 +107,11 @@ async def test_settings_new_language_is_saved_and_page_reloads(
     assert response.status_code == 204 and response.headers["HX-Redirect"] == "/settings?saved=1"
     assert (await person(db, "zhangwei")).locale == "zh"
     page = soup(await client.get("/settings?saved=1", headers=EN))  # the saved choice wins
-    assert page.html["lang"] == "zh-CN" and page.select_one("#settings-saved") is not None
-    assert page.select_one("select#language option[value='zh']").has_attr("selected")
+    assert (
+        attr(one(page, "html"), "lang") == "zh-CN"
+        and page.select_one("#settings-saved") is not None
+    )
+    assert selected(page, "select#language option[value='zh']")
 
 
 async def test_settings_plain_form_post_redirects_to_page(
@@ -146,9 +138,9 @@ async def test_settings_digest_option_shown_and_saved_for_hr(
 ) -> None:
     await auth.login_as("liuyang")
     page = soup(await client.get("/settings", headers=EN))
-    assert not page.select_one("input[name='digest_opt_in']").has_attr("checked")
+    assert not one(page, "input[name='digest_opt_in']").has_attr("checked")
     fragment = soup(await save(client, auth, digest_opt_in="on"))
-    assert fragment.select_one("input[name='digest_opt_in']").has_attr("checked")
+    assert one(fragment, "input[name='digest_opt_in']").has_attr("checked")
     assert (await person(db, "liuyang")).digest_opt_in is True
     await save(client, auth)  # an unticked box is not sent at all
     assert (await person(db, "liuyang")).digest_opt_in is False

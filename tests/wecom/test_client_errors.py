@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
+from portal.clock import FrozenClock
 from portal.wecom import (
     AccessTokenInvalid,
     AllRecipientsInvalid,
@@ -23,20 +22,8 @@ from portal.wecom import (
     WeComError,
     WeComUnavailable,
 )
-from tests.wecom.support import Control, control_for, wecom_client
-
-
-@pytest.fixture
-async def control(sandbox_url: str) -> AsyncIterator[Control]:
-    async with control_for(sandbox_url) as control:
-        yield control
-
-
-@pytest.fixture
-async def client(sandbox_url: str, control: Control) -> AsyncIterator[WeComClient]:
-    async with wecom_client(sandbox_url) as client:
-        yield client
-
+from tests.support.sandbox import SandboxControl
+from tests.wecom.support import demo_client
 
 SEND_ERRCODES = [
     (40014, AccessTokenInvalid),
@@ -57,11 +44,11 @@ SEND_ERRCODES = [
 
 @pytest.mark.parametrize(("errcode", "cls"), SEND_ERRCODES)
 async def test_send_errcode_raises_mapped_exception(
-    client: WeComClient, control: Control, errcode: int, cls: type[WeComError]
+    wecom_client: WeComClient, sandbox: SandboxControl, errcode: int, cls: type[WeComError]
 ) -> None:
-    await control.fault(path="message/send", errcode=errcode, times=5)
+    sandbox.fault(path="message/send", errcode=errcode, times=5)
     with pytest.raises(cls) as caught:
-        await client.message.send(Text("hi"), touser="zhangwei")
+        await wecom_client.message.send(Text("hi"), touser="zhangwei")
     assert type(caught.value) is cls
     assert caught.value.errcode == errcode
     assert caught.value.path == "message/send"
@@ -73,56 +60,58 @@ async def test_send_errcode_raises_mapped_exception(
     [(40001, InvalidCredentials), (40013, InvalidCredentials), (40091, InvalidCredentials)],
 )
 async def test_gettoken_errcode_raises_invalid_credentials(
-    client: WeComClient, control: Control, errcode: int, cls: type[WeComError]
+    wecom_client: WeComClient, sandbox: SandboxControl, errcode: int, cls: type[WeComError]
 ) -> None:
-    await control.fault(path="gettoken", errcode=errcode, times=5)
+    sandbox.fault(path="gettoken", errcode=errcode, times=5)
     with pytest.raises(cls):
-        await client.user.get("zhangwei")
-    assert await control.calls("gettoken") == 1  # permanent: not retried
+        await wecom_client.user.get("zhangwei")
+    assert sandbox.calls("gettoken") == 1  # permanent: not retried
 
 
 async def test_gettoken_wrong_secret_raises_invalid_credentials(
-    sandbox_url: str, control: Control
+    sandbox: SandboxControl, clock: FrozenClock
 ) -> None:
-    async with wecom_client(sandbox_url, corp_secret="wrong") as client:
+    async with demo_client(sandbox.base_url, clock, corp_secret="wrong") as client:
         with pytest.raises(InvalidCredentials) as caught:
             await client.user.get("zhangwei")
     assert caught.value.errcode == 40001 and caught.value.path == "gettoken"
 
 
 async def test_gettoken_wrong_corp_raises_invalid_credentials(
-    sandbox_url: str, control: Control
+    sandbox: SandboxControl, clock: FrozenClock
 ) -> None:
-    async with wecom_client(sandbox_url, corp_id="wwnotmine") as client:
+    async with demo_client(sandbox.base_url, clock, corp_id="wwnotmine") as client:
         with pytest.raises(InvalidCredentials) as caught:
             await client.user.get("zhangwei")
     assert caught.value.errcode == 40013
 
 
-async def test_unknown_user_raises_unknown_user(client: WeComClient) -> None:
+async def test_unknown_user_raises_unknown_user(wecom_client: WeComClient) -> None:
     with pytest.raises(UnknownUser):
-        await client.user.get("nobody-here")
+        await wecom_client.user.get("nobody-here")
 
 
-async def test_reused_code_raises_invalid_code(client: WeComClient, control: Control) -> None:
-    code = await control.code(userid="zhangwei")
-    await client.oauth.get_user_info(code)
+async def test_reused_code_raises_invalid_code(
+    wecom_client: WeComClient, sandbox: SandboxControl
+) -> None:
+    code = sandbox.code_for("zhangwei")
+    await wecom_client.oauth.get_user_info(code)
     with pytest.raises(InvalidCode):
-        await client.oauth.get_user_info(code)
+        await wecom_client.oauth.get_user_info(code)
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
 async def test_non_200_raises_unavailable_with_status(
-    client: WeComClient, control: Control, status: int
+    wecom_client: WeComClient, sandbox: SandboxControl, status: int
 ) -> None:
-    await control.fault(path="message/send", http_status=status, times=1)
+    sandbox.fault(path="message/send", http_status=status, times=1)
     with pytest.raises(WeComUnavailable) as caught:
-        await client.message.send(Text("hi"), touser="zhangwei")
+        await wecom_client.message.send(Text("hi"), touser="zhangwei")
     assert caught.value.status_code == status and caught.value.errcode is None
 
 
-async def test_connection_refused_raises_unavailable_not_sent() -> None:
-    async with wecom_client("http://127.0.0.1:9") as client:
+async def test_connection_refused_raises_unavailable_not_sent(clock: FrozenClock) -> None:
+    async with demo_client("http://127.0.0.1:9", clock) as client:
         with pytest.raises(WeComUnavailable) as caught:
             await client.message.send(Text("hi"), touser="zhangwei")
     # The token fetch failed first; nothing reached WeCom.
@@ -130,11 +119,11 @@ async def test_connection_refused_raises_unavailable_not_sent() -> None:
 
 
 async def test_read_timeout_raises_unavailable_maybe_sent(
-    sandbox_url: str, control: Control
+    sandbox: SandboxControl, clock: FrozenClock
 ) -> None:
-    await control.fault(path="message/send", delay_s=2, times=1)
+    sandbox.fault(path="message/send", delay_s=2, times=1)
     timeout = httpx.Timeout(0.3, connect=2.0)
-    async with wecom_client(sandbox_url, timeout=timeout) as client:
+    async with demo_client(sandbox.base_url, clock, timeout=timeout) as client:
         with pytest.raises(WeComUnavailable) as caught:
             await client.message.send(Text("hi"), touser="zhangwei")
     assert caught.value.request_sent is True

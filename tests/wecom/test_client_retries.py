@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
+from portal.clock import FrozenClock
 from portal.wecom import (
     AccessTokenInvalid,
     ConcurrencyLimited,
@@ -19,70 +19,62 @@ from portal.wecom import (
     WeComUnavailable,
 )
 from portal.wecom.sandbox import DEMO_SECRET
-from tests.wecom.support import Control, control_for, wecom_client
-
-
-@pytest.fixture
-async def control(sandbox_url: str) -> AsyncIterator[Control]:
-    async with control_for(sandbox_url) as control:
-        yield control
-
-
-@pytest.fixture
-async def client(sandbox_url: str, control: Control) -> AsyncIterator[WeComClient]:
-    async with wecom_client(sandbox_url) as client:
-        yield client
-
+from tests.support.sandbox import SandboxControl
+from tests.wecom.support import demo_client
 
 # --- token errors: drop the failing token, refresh once, retry once -----------------------------
 
 
 @pytest.mark.parametrize("errcode", [40014, 42001, 40001])
 async def test_get_token_error_refreshes_once_and_retries_once(
-    client: WeComClient, control: Control, errcode: int
+    wecom_client: WeComClient, sandbox: SandboxControl, errcode: int
 ) -> None:
-    await client.user.get("zhangwei")  # token 1
-    await control.fault(path="user/get", errcode=errcode, times=1)
-    user = await client.user.get("lina")
+    await wecom_client.user.get("zhangwei")  # token 1
+    sandbox.fault(path="user/get", errcode=errcode, times=1)
+    user = await wecom_client.user.get("lina")
     assert user.userid == "lina"
-    assert await control.calls("gettoken") == 2
-    assert await control.calls("user/get") == 3
+    assert sandbox.calls("gettoken") == 2
+    assert sandbox.calls("user/get") == 3
 
 
 async def test_expired_tokens_refresh_once_then_succeed(
-    client: WeComClient, control: Control
+    wecom_client: WeComClient, sandbox: SandboxControl
 ) -> None:
-    await client.user.get("zhangwei")
-    await control.expire_tokens()
-    await client.user.get("zhangwei")
-    await client.user.get("lina")
-    assert await control.calls("gettoken") == 2
+    await wecom_client.user.get("zhangwei")
+    sandbox.expire_tokens()
+    await wecom_client.user.get("zhangwei")
+    await wecom_client.user.get("lina")
+    assert sandbox.calls("gettoken") == 2
 
 
-async def test_second_token_error_is_raised(client: WeComClient, control: Control) -> None:
-    await control.fault(path="user/get", errcode=42001, times=2)
+async def test_second_token_error_is_raised(
+    wecom_client: WeComClient, sandbox: SandboxControl
+) -> None:
+    sandbox.fault(path="user/get", errcode=42001, times=2)
     with pytest.raises(AccessTokenInvalid):
-        await client.user.get("zhangwei")
-    assert await control.calls("gettoken") == 2
-    assert await control.calls("user/get") == 2
+        await wecom_client.user.get("zhangwei")
+    assert sandbox.calls("gettoken") == 2
+    assert sandbox.calls("user/get") == 2
 
 
 async def test_send_token_error_refreshes_and_resends_once(
-    client: WeComClient, control: Control
+    wecom_client: WeComClient, sandbox: SandboxControl
 ) -> None:
-    await control.fault(path="message/send", errcode=42001, times=1)
-    result = await client.message.send(Text("after refresh"), touser="zhangwei")
+    sandbox.fault(path="message/send", errcode=42001, times=1)
+    result = await wecom_client.message.send(Text("after refresh"), touser="zhangwei")
     assert result.msgid
-    assert await control.calls("message/send") == 2
-    assert len(await control.messages("zhangwei")) == 1
+    assert sandbox.calls("message/send") == 2
+    assert len(sandbox.messages("zhangwei")) == 1
 
 
-async def test_send_second_token_error_is_raised(client: WeComClient, control: Control) -> None:
-    await control.fault(path="message/send", errcode=40014, times=3)
+async def test_send_second_token_error_is_raised(
+    wecom_client: WeComClient, sandbox: SandboxControl
+) -> None:
+    sandbox.fault(path="message/send", errcode=40014, times=3)
     with pytest.raises(AccessTokenInvalid):
-        await client.message.send(Text("x"), touser="zhangwei")
-    assert await control.calls("message/send") == 2
-    assert await control.calls("gettoken") == 2
+        await wecom_client.message.send(Text("x"), touser="zhangwei")
+    assert sandbox.calls("message/send") == 2
+    assert sandbox.calls("gettoken") == 2
 
 
 # --- transient failures: idempotent GETs only, at most 3 tries ----------------------------------
@@ -98,38 +90,40 @@ async def test_send_second_token_error_is_raised(client: WeComClient, control: C
     ],
 )
 async def test_get_transient_failure_tries_three_times_then_raises(
-    client: WeComClient, control: Control, fault: dict[str, int], cls: type[WeComError]
+    wecom_client: WeComClient, sandbox: SandboxControl, fault: dict[str, int], cls: type[WeComError]
 ) -> None:
-    await client.user.get("zhangwei")
-    await control.fault(path="user/get", times=10, **fault)
+    await wecom_client.user.get("zhangwei")
+    sandbox.fault(path="user/get", times=10, **fault)
     with pytest.raises(cls):
-        await client.user.get("zhangwei")
-    assert await control.calls("user/get") == 1 + 3
+        await wecom_client.user.get("zhangwei")
+    assert sandbox.calls("user/get") == 1 + 3
 
 
 async def test_get_transient_failure_twice_then_succeeds(
-    client: WeComClient, control: Control
+    wecom_client: WeComClient, sandbox: SandboxControl
 ) -> None:
-    await control.fault(path="department/list", errcode=-1, times=2)
-    departments = await client.user.list_departments()
+    sandbox.fault(path="department/list", errcode=-1, times=2)
+    departments = await wecom_client.user.list_departments()
     assert departments
-    assert await control.calls("department/list") == 3
+    assert sandbox.calls("department/list") == 3
 
 
-async def test_get_timeout_tries_three_times(sandbox_url: str, control: Control) -> None:
+async def test_get_timeout_tries_three_times(sandbox: SandboxControl, clock: FrozenClock) -> None:
     timeout = httpx.Timeout(0.2, connect=2.0)
-    async with wecom_client(sandbox_url, timeout=timeout) as client:
+    async with demo_client(sandbox.base_url, clock, timeout=timeout) as client:
         await client.user.get("zhangwei")
-        await control.fault(path="user/get", delay_s=1, times=10)
+        sandbox.fault(path="user/get", delay_s=1, times=10)
         with pytest.raises(WeComUnavailable):
             await client.user.get("zhangwei")
-    assert await control.calls("user/get") == 1 + 3
+    assert sandbox.calls("user/get") == 1 + 3
 
 
-async def test_gettoken_503_retried_then_succeeds(client: WeComClient, control: Control) -> None:
-    await control.fault(path="gettoken", http_status=503, times=2)
-    await client.user.get("zhangwei")
-    assert await control.calls("gettoken") == 3
+async def test_gettoken_503_retried_then_succeeds(
+    wecom_client: WeComClient, sandbox: SandboxControl
+) -> None:
+    sandbox.fault(path="gettoken", http_status=503, times=2)
+    await wecom_client.user.get("zhangwei")
+    assert sandbox.calls("gettoken") == 3
 
 
 @pytest.mark.parametrize(
@@ -142,43 +136,49 @@ async def test_gettoken_503_retried_then_succeeds(client: WeComClient, control: 
     ],
 )
 async def test_send_transient_failure_never_retried_inline(
-    client: WeComClient, control: Control, fault: dict[str, int], cls: type[WeComError]
+    wecom_client: WeComClient, sandbox: SandboxControl, fault: dict[str, int], cls: type[WeComError]
 ) -> None:
-    await control.fault(path="message/send", times=10, **fault)
+    sandbox.fault(path="message/send", times=10, **fault)
     with pytest.raises(cls) as caught:
-        await client.message.send(Text("x"), touser="zhangwei")
+        await wecom_client.message.send(Text("x"), touser="zhangwei")
     assert caught.value.transient
-    assert await control.calls("message/send") == 1
+    assert sandbox.calls("message/send") == 1
 
 
-async def test_send_timeout_never_retried_inline(sandbox_url: str, control: Control) -> None:
+async def test_send_timeout_never_retried_inline(
+    sandbox: SandboxControl, clock: FrozenClock
+) -> None:
     timeout = httpx.Timeout(0.2, connect=2.0)
-    async with wecom_client(sandbox_url, timeout=timeout) as client:
-        await control.fault(path="message/send", delay_s=1, times=10)
+    async with demo_client(sandbox.base_url, clock, timeout=timeout) as client:
+        sandbox.fault(path="message/send", delay_s=1, times=10)
         with pytest.raises(WeComUnavailable):
             await client.message.send(Text("x"), touser="zhangwei")
-    assert await control.calls("message/send") == 1
+    assert sandbox.calls("message/send") == 1
 
 
-async def test_get_rate_limited_not_retried(client: WeComClient, control: Control) -> None:
-    await client.user.get("zhangwei")
-    await control.fault(path="user/get", errcode=45009, times=10)
+async def test_get_rate_limited_not_retried(
+    wecom_client: WeComClient, sandbox: SandboxControl
+) -> None:
+    await wecom_client.user.get("zhangwei")
+    sandbox.fault(path="user/get", errcode=45009, times=10)
     with pytest.raises(RateLimited) as caught:
-        await client.user.get("zhangwei")
-    assert caught.value.retry_after >= 60
-    assert await control.calls("user/get") == 2
+        await wecom_client.user.get("zhangwei")
+    assert caught.value.retry_after == 60.0  # no hint from WeCom: the one-minute minimum
+    assert sandbox.calls("user/get") == 2
 
 
 async def test_get_backoff_grows_exponentially_with_jitter(
-    sandbox_url: str, control: Control
+    sandbox: SandboxControl, clock: FrozenClock
 ) -> None:
     delays: list[float] = []
 
     async def record(seconds: float) -> None:
         delays.append(seconds)
 
-    async with wecom_client(sandbox_url, backoff=0.1, sleep=record, rng=lambda: 0.5) as client:
-        await control.fault(path="tag/list", errcode=-1, times=10)
+    async with demo_client(
+        sandbox.base_url, clock, backoff=0.1, sleep=record, rng=lambda: 0.5
+    ) as client:
+        sandbox.fault(path="tag/list", errcode=-1, times=10)
         with pytest.raises(SystemBusy):
             await client.user.list_tags()
     assert delays == [pytest.approx(0.1), pytest.approx(0.2)]
@@ -188,14 +188,14 @@ async def test_get_backoff_grows_exponentially_with_jitter(
 
 
 async def test_logs_never_contain_token_secret_or_code(
-    client: WeComClient, control: Control, caplog: pytest.LogCaptureFixture
+    wecom_client: WeComClient, sandbox: SandboxControl, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    code = await control.code(userid="zhangwei")
-    await control.fault(path="user/get", errcode=-1, times=1)
-    await client.user.get("zhangwei")
-    await client.oauth.get_user_info(code)
-    token = await client.tokens.access_token()
+    code = sandbox.code_for("zhangwei")
+    sandbox.fault(path="user/get", errcode=-1, times=1)
+    await wecom_client.user.get("zhangwei")
+    await wecom_client.oauth.get_user_info(code)
+    token = await wecom_client.tokens.access_token()
     text = "\n".join(record.getMessage() for record in caplog.records)
     assert "user/get" in text  # something was logged
     assert "access_token=***" in text  # httpx's own request lines, redacted

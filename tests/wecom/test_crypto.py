@@ -8,6 +8,7 @@ import json
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from portal.clock import FrozenClock
 from portal.wecom.crypto import (
     CallbackCryptoError,
     InvalidAesKey,
@@ -21,6 +22,7 @@ from portal.wecom.crypto import (
     parse_xml,
     sign,
 )
+from tests.support.when import NOW
 
 # Vector A (wecom-api.md §5.7): Tencent's official Python sample.
 TOKEN = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo"
@@ -101,12 +103,15 @@ def test_encrypt_aligned_buffer_adds_full_32_byte_block(crypto: WeComCrypto) -> 
     assert len(aligned) == 96
 
 
-def test_encrypt_message_envelope_verifies_and_decrypts() -> None:
-    crypto = WeComCrypto(TOKEN, AES_KEY, CORP_ID, nonce_factory=lambda: "123", clock=lambda: 1.5e9)
+def test_encrypt_message_envelope_verifies_and_decrypts(clock: FrozenClock) -> None:
+    crypto = WeComCrypto(
+        TOKEN, AES_KEY, CORP_ID, nonce_factory=lambda: "123", clock=clock.timestamp
+    )
     envelope = crypto.encrypt_message("<xml><Content>好</Content></xml>")
     fields = parse_xml(envelope.encode())
-    assert fields["TimeStamp"] == "1500000000" and fields["Nonce"] == "123"
-    inner = crypto.decrypt_message(envelope.encode(), fields["MsgSignature"], "1500000000", "123")
+    stamp = str(int(clock.timestamp()))
+    assert fields["TimeStamp"] == stamp and fields["Nonce"] == "123"
+    inner = crypto.decrypt_message(envelope.encode(), fields["MsgSignature"], stamp, "123")
     assert inner.decode() == "<xml><Content>好</Content></xml>"
 
 
@@ -202,18 +207,19 @@ def test_decrypt_message_billion_laughs_raises_invalid_xml(crypto: WeComCrypto) 
 
 
 def test_parse_xml_template_card_event_keeps_selected_items() -> None:
-    event = b"""<xml><ToUserName><![CDATA[wwcorp]]></ToUserName>
-    <FromUserName><![CDATA[zhangwei]]></FromUserName><CreateTime>1700000000</CreateTime>
+    event = f"""<xml><ToUserName><![CDATA[wwcorp]]></ToUserName>
+    <FromUserName><![CDATA[zhangwei]]></FromUserName><CreateTime>{int(NOW.timestamp())}</CreateTime>
     <MsgType><![CDATA[event]]></MsgType><Event><![CDATA[template_card_event]]></Event>
     <EventKey><![CDATA[rsvp:42:accept]]></EventKey><TaskId><![CDATA[itv42]]></TaskId>
     <CardType><![CDATA[vote_interaction]]></CardType><ResponseCode><![CDATA[RC]]></ResponseCode>
     <AgentID>1000002</AgentID>
     <SelectedItems><SelectedItem><QuestionKey><![CDATA[q1]]></QuestionKey>
     <OptionIds><OptionId><![CDATA[o1]]></OptionId><OptionId><![CDATA[o2]]></OptionId></OptionIds>
-    </SelectedItem></SelectedItems></xml>"""
+    </SelectedItem></SelectedItems></xml>""".encode()
     fields = parse_xml(event)
     assert fields["Event"] == "template_card_event" and fields["EventKey"] == "rsvp:42:accept"
     assert fields["AgentID"] == "1000002" and fields["ResponseCode"] == "RC"
+    assert fields["CreateTime"] == str(int(NOW.timestamp()))
     assert json.loads(fields["SelectedItems"]) == [{"QuestionKey": "q1", "OptionIds": ["o1", "o2"]}]
 
 

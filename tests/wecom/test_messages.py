@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -29,21 +29,10 @@ from portal.wecom import (
     WeComError,
     build_send_body,
 )
-from tests.wecom.support import Control, control_for, wecom_client
+from tests.support.sandbox import SandboxControl
+from tests.support.when import NOW
 
 URL = "https://portal.example.com/i/42"
-
-
-@pytest.fixture
-async def control(sandbox_url: str) -> AsyncIterator[Control]:
-    async with control_for(sandbox_url) as control:
-        yield control
-
-
-@pytest.fixture
-async def client(sandbox_url: str, control: Control) -> AsyncIterator[WeComClient]:
-    async with wecom_client(sandbox_url) as client:
-        yield client
 
 
 def notice(**overrides: Any) -> TextNoticeCard:
@@ -80,10 +69,10 @@ def buttons_card(task_id: str = "itv42-r2-zhangwei", **overrides: Any) -> Button
     ],
 )
 def test_text_content_over_2048_bytes_raises(
-    kind: Callable[[str], object], content: str, ok: bool
+    kind: type[Text | Markdown], content: str, ok: bool
 ) -> None:
     if ok:
-        kind(content)
+        assert kind(content).payload() == {"content": content}
     else:
         with pytest.raises(MessageTooLong) as caught:
             kind(content)
@@ -143,13 +132,14 @@ def test_news_article_count_outside_1_to_8_raises(count: int, ok: bool) -> None:
 def test_news_article_without_url_or_mini_program_raises() -> None:
     with pytest.raises(InvalidMessage):
         NewsArticle(title="x")
-    NewsArticle(title="x", appid="wx123", pagepath="pages/index")
+    article = NewsArticle(title="x", appid="wx123", pagepath="pages/index")
+    assert article.payload() == {"title": "x", "appid": "wx123", "pagepath": "pages/index"}
 
 
 @pytest.mark.parametrize(
     ("task_id", "ok"),
     [
-        ("itv42-r2_zhangwei@2026", True),
+        (f"itv42-r2_zhangwei@{NOW:%Y%m%d}", True),
         ("a" * 128, True),
         ("a" * 129, False),
         ("has space", False),
@@ -170,7 +160,7 @@ def test_card_task_id_charset_and_length(task_id: str, ok: bool) -> None:
 def test_button_card_button_count_outside_1_to_6_raises(count: int, ok: bool) -> None:
     buttons = [CardButton(text=f"b{i}", key=f"k{i}") for i in range(count)]
     if ok:
-        buttons_card(button_list=buttons)
+        assert len(buttons_card(button_list=buttons).payload()["button_list"]) == count
     else:
         with pytest.raises(InvalidMessage):
             buttons_card(button_list=buttons)
@@ -205,7 +195,9 @@ def test_button_callback_without_key_raises() -> None:
 def test_card_horizontal_items_over_6_raise(count: int, ok: bool) -> None:
     items = [HorizontalItem(keyname=f"k{i}", value="v") for i in range(count)]
     if ok:
-        notice(horizontal_content_list=items)
+        assert (
+            len(notice(horizontal_content_list=items).payload()["horizontal_content_list"]) == count
+        )
     else:
         with pytest.raises(InvalidMessage):
             notice(horizontal_content_list=items)
@@ -215,7 +207,7 @@ def test_card_horizontal_items_over_6_raise(count: int, ok: bool) -> None:
 def test_card_jump_items_over_3_raise(count: int, ok: bool) -> None:
     jumps = [CardLink(title=f"j{i}", url=URL) for i in range(count)]
     if ok:
-        notice(jump_list=jumps)
+        assert len(notice(jump_list=jumps).payload()["jump_list"]) == count
     else:
         with pytest.raises(InvalidMessage):
             notice(jump_list=jumps)
@@ -226,7 +218,8 @@ def test_text_notice_without_card_action_or_title_raises() -> None:
         notice(card_action=None)
     with pytest.raises(InvalidMessage):
         notice(main_title=None)
-    notice(main_title=None, sub_title_text="Candidate: Wang Wu")
+    titled = notice(main_title=None, sub_title_text="Candidate: Wang Wu").payload()
+    assert titled["sub_title_text"] == "Candidate: Wang Wu" and "main_title" not in titled
 
 
 def test_card_action_menu_requires_task_id() -> None:
@@ -325,72 +318,82 @@ def test_send_result_parses_partial_failures() -> None:
 # --- through the sandbox -----------------------------------------------------------------------
 
 
-async def test_send_text_delivers_and_returns_msgid(client: WeComClient, control: Control) -> None:
-    result = await client.message.send(Text("面试提醒：明天 14:00"), touser="zhangwei")
+async def test_send_text_delivers_and_returns_msgid(
+    wecom_client: WeComClient, sandbox: SandboxControl
+) -> None:
+    result = await wecom_client.message.send(Text("面试提醒：明天 14:00"), touser="zhangwei")
     assert result.msgid and result.complete
-    inbox = await control.messages("zhangwei")
+    inbox = sandbox.messages("zhangwei")
     assert [m["body"]["content"] for m in inbox] == ["面试提醒：明天 14:00"]
 
 
-async def test_send_partial_invalid_users_reported(client: WeComClient) -> None:
-    result = await client.message.send(Markdown("**hi**"), touser=["zhangwei", "NoSuchUser"])
+async def test_send_partial_invalid_users_reported(wecom_client: WeComClient) -> None:
+    result = await wecom_client.message.send(Markdown("**hi**"), touser=["zhangwei", "NoSuchUser"])
     assert result.msgid
     assert result.invalid_users == ("nosuchuser",)
     assert result.failed_users == ("nosuchuser",)
 
 
-async def test_send_all_recipients_invalid_raises(client: WeComClient, control: Control) -> None:
+async def test_send_all_recipients_invalid_raises(
+    wecom_client: WeComClient, sandbox: SandboxControl
+) -> None:
     with pytest.raises(AllRecipientsInvalid) as caught:
-        await client.message.send(Text("hi"), touser=["ghost1", "ghost2"])
+        await wecom_client.message.send(Text("hi"), touser=["ghost1", "ghost2"])
     assert caught.value.errcode == 81013
-    assert await control.calls("message/send") == 1
+    assert sandbox.calls("message/send") == 1
 
 
-async def test_send_textcard_and_news_accepted(client: WeComClient, control: Control) -> None:
-    await client.message.send(TextCard("Interview", "<div>14:00</div>", URL), touser="lina")
+async def test_send_textcard_and_news_accepted(
+    wecom_client: WeComClient, sandbox: SandboxControl
+) -> None:
+    await wecom_client.message.send(TextCard("Interview", "<div>14:00</div>", URL), touser="lina")
     news = News([NewsArticle(title="Today", url=URL, description="3 interviews")])
-    await client.message.send(news, touser="lina")
-    inbox = await control.messages("lina")
+    await wecom_client.message.send(news, touser="lina")
+    inbox = sandbox.messages("lina")
     assert sorted(m["msgtype"] for m in inbox) == ["news", "textcard"]
 
 
 async def test_send_button_card_then_update_consumes_response_code(
-    client: WeComClient, control: Control
+    wecom_client: WeComClient, sandbox: SandboxControl
 ) -> None:
-    result = await client.message.send(buttons_card(), touser="zhangwei")
+    result = await wecom_client.message.send(buttons_card(), touser="zhangwei")
     assert result.response_code
-    invalid = await client.message.update_template_card(
+    invalid = await wecom_client.message.update_template_card(
         result.response_code, userids=["zhangwei"], replace_name="Accepted"
     )
     assert invalid == ()
-    inbox = await control.messages("zhangwei")
+    inbox = sandbox.messages("zhangwei")
     assert inbox[0]["card"]["replace_name"] == "Accepted"
     with pytest.raises(WeComError):  # a response_code works once
-        await client.message.update_template_card(
+        await wecom_client.message.update_template_card(
             result.response_code, userids=["zhangwei"], replace_name="Again"
         )
 
 
 async def test_send_duplicate_check_suppresses_identical_request(
-    client: WeComClient, control: Control
+    wecom_client: WeComClient, sandbox: SandboxControl
 ) -> None:
     for _ in range(2):
-        await client.message.send(Text("once"), touser="zhangwei", enable_duplicate_check=True)
-    assert len(await control.messages("zhangwei")) == 1
-    assert (await control.stats())["duplicates_suppressed"] == 1
+        await wecom_client.message.send(
+            Text("once"), touser="zhangwei", enable_duplicate_check=True
+        )
+    assert len(sandbox.messages("zhangwei")) == 1
+    assert sandbox.stats()["duplicates_suppressed"] == 1
 
 
-async def test_recall_marks_message_recalled(client: WeComClient, control: Control) -> None:
-    result = await client.message.send(Text("oops"), touser="zhangwei")
-    await client.message.recall(result.msgid)
-    assert (await control.messages("zhangwei"))[0]["recalled"] is True
+async def test_recall_marks_message_recalled(
+    wecom_client: WeComClient, sandbox: SandboxControl
+) -> None:
+    result = await wecom_client.message.send(Text("oops"), touser="zhangwei")
+    await wecom_client.message.recall(result.msgid)
+    assert sandbox.messages("zhangwei")[0]["recalled"] is True
 
 
 async def test_update_template_card_bad_arguments_raise_before_sending(
-    client: WeComClient, control: Control
+    wecom_client: WeComClient, sandbox: SandboxControl
 ) -> None:
     with pytest.raises(InvalidMessage):
-        await client.message.update_template_card("code", userids=["u"])
+        await wecom_client.message.update_template_card("code", userids=["u"])
     with pytest.raises(InvalidMessage):
-        await client.message.update_template_card("code", replace_name="x")
-    assert await control.calls("message/update_template_card") == 0
+        await wecom_client.message.update_template_card("code", replace_name="x")
+    assert sandbox.calls("message/update_template_card") == 0

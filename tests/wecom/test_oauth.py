@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -17,21 +16,9 @@ from portal.wecom import (
     web_login_url,
 )
 from portal.wecom.sandbox import DEMO_AGENT_ID, DEMO_CORP_ID
-from tests.wecom.support import Control, control_for, wecom_client
+from tests.support.sandbox import SandboxControl
 
 REDIRECT = "https://portal.example.com:8443/auth/callback?next=/mine"
-
-
-@pytest.fixture
-async def control(sandbox_url: str) -> AsyncIterator[Control]:
-    async with control_for(sandbox_url) as control:
-        yield control
-
-
-@pytest.fixture
-async def client(sandbox_url: str, control: Control) -> AsyncIterator[WeComClient]:
-    async with wecom_client(sandbox_url, oauth_base=sandbox_url, web_login_base=sandbox_url) as c:
-        yield c
 
 
 def test_authorize_url_parameters_in_documented_order() -> None:
@@ -97,12 +84,14 @@ def test_web_login_url_bad_lang_raises() -> None:
         web_login_url(corp_id="c", agent_id=1, redirect_uri=REDIRECT, state="s", lang="fr")  # type: ignore[arg-type]
 
 
-def test_client_oauth_urls_use_client_identity(client: WeComClient, sandbox_url: str) -> None:
-    url = client.oauth.authorize_url(REDIRECT, "abc")
-    assert url.startswith(f"{sandbox_url}/connect/oauth2/authorize?appid={DEMO_CORP_ID}&")
+def test_client_oauth_urls_use_client_identity(
+    wecom_client: WeComClient, sandbox: SandboxControl
+) -> None:
+    url = wecom_client.oauth.authorize_url(REDIRECT, "abc")
+    assert url.startswith(f"{sandbox.base_url}/connect/oauth2/authorize?appid={DEMO_CORP_ID}&")
     assert f"&agentid={DEMO_AGENT_ID}#wechat_redirect" in url
-    login = client.oauth.web_login_url(REDIRECT, "abc", lang="en")
-    assert login.startswith(f"{sandbox_url}/wwlogin/sso/login?login_type=CorpApp&")
+    login = wecom_client.oauth.web_login_url(REDIRECT, "abc", lang="en")
+    assert login.startswith(f"{sandbox.base_url}/wwlogin/sso/login?login_type=CorpApp&")
 
 
 async def pick_member(url: str, userid: str) -> dict[str, str]:
@@ -119,33 +108,35 @@ async def pick_member(url: str, userid: str) -> dict[str, str]:
     return dict(parse_qsl(location.query))
 
 
-async def test_oauth_flow_code_exchange_returns_member(client: WeComClient) -> None:
-    back = await pick_member(client.oauth.authorize_url(REDIRECT, "abc123"), "zhangwei")
+async def test_oauth_flow_code_exchange_returns_member(wecom_client: WeComClient) -> None:
+    back = await pick_member(wecom_client.oauth.authorize_url(REDIRECT, "abc123"), "zhangwei")
     assert back["state"] == "abc123" and back["next"] == "/mine"
-    identity = await client.oauth.get_user_info(back["code"])
+    identity = await wecom_client.oauth.get_user_info(back["code"])
     assert identity == Member("zhangwei", None)
     with pytest.raises(InvalidCode):
-        await client.oauth.get_user_info(back["code"])
+        await wecom_client.oauth.get_user_info(back["code"])
 
 
-async def test_web_login_flow_code_exchange_returns_member(client: WeComClient) -> None:
-    back = await pick_member(client.oauth.web_login_url(REDIRECT, "xyz"), "liuyang")
+async def test_web_login_flow_code_exchange_returns_member(wecom_client: WeComClient) -> None:
+    back = await pick_member(wecom_client.oauth.web_login_url(REDIRECT, "xyz"), "liuyang")
     assert back["state"] == "xyz"
-    assert await client.oauth.get_user_info(back["code"]) == Member("liuyang", None)
+    assert await wecom_client.oauth.get_user_info(back["code"]) == Member("liuyang", None)
 
 
-async def test_privateinfo_flow_user_ticket_reads_detail(client: WeComClient) -> None:
-    url = client.oauth.authorize_url(REDIRECT, "p1", scope="snsapi_privateinfo")
+async def test_privateinfo_flow_user_ticket_reads_detail(wecom_client: WeComClient) -> None:
+    url = wecom_client.oauth.authorize_url(REDIRECT, "p1", scope="snsapi_privateinfo")
     back = await pick_member(url, "lina")
-    identity = await client.oauth.get_user_info(back["code"])
+    identity = await wecom_client.oauth.get_user_info(back["code"])
     assert isinstance(identity, Member) and identity.user_ticket
-    detail = await client.oauth.get_user_detail(identity.user_ticket)
+    detail = await wecom_client.oauth.get_user_detail(identity.user_ticket)
     assert detail.userid == "lina"
     assert detail.email == "lina@example.com"
     assert detail.avatar is None  # empty fields come back as None
 
 
-async def test_code_for_outsider_returns_non_member(client: WeComClient, control: Control) -> None:
-    code = await control.code(openid="o-outsider-1")
-    identity = await client.oauth.get_user_info(code)
+async def test_code_for_outsider_returns_non_member(
+    wecom_client: WeComClient, sandbox: SandboxControl
+) -> None:
+    code = sandbox.code_for_openid("o-outsider-1")
+    identity = await wecom_client.oauth.get_user_info(code)
     assert isinstance(identity, NonMember) and identity.openid

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from portal.clock import FrozenClock
 from portal.wecom.crypto import WeComCrypto, parse_xml
 from portal.wecom.sandbox import (
     DEMO_AGENT_ID,
@@ -26,24 +27,28 @@ from portal.wecom.sandbox import (
     DEMO_SECRET,
     SandboxConfig,
 )
+from tests.support.sandbox import SandboxControl
 from tests.support.servers import serve_in_thread
+from tests.support.when import NOW, local_day
 
 ME = DEMO_INTERVIEWER_USERID
-CRYPTO = WeComCrypto(DEMO_CALLBACK_TOKEN, DEMO_CALLBACK_AES_KEY, DEMO_CORP_ID)
+# The stand-in portal's crypto; it stamps its encrypted replies with the tests' NOW.
+CRYPTO = WeComCrypto(DEMO_CALLBACK_TOKEN, DEMO_CALLBACK_AES_KEY, DEMO_CORP_ID, clock=NOW.timestamp)
+DAY = local_day(NOW, 1).isoformat()  # the interview in these messages is tomorrow
 
 TEXT = {"msgtype": "text", "text": {"content": "Plain <b>text</b>\nsecond line"}}
 MARKDOWN = {
     "msgtype": "markdown",
     "markdown": {
         "content": '# Interview\n**Wang Wu** <font color="warning">moved</font>\n'
-        "> 2025-03-04 14:00\n[Open](https://portal.example.com/i/42) <script>alert(1)</script>"
+        f"> {DAY} 14:00\n[Open](https://portal.example.com/i/42) <script>alert(1)</script>"
     },
 }
 TEXTCARD = {
     "msgtype": "textcard",
     "textcard": {
         "title": "Interview scheduled",
-        "description": '<div class="gray">2025-03-04</div><div class="highlight">14:00</div>'
+        "description": f'<div class="gray">{DAY}</div><div class="highlight">14:00</div>'
         '<img src=x onerror="alert(1)">',
         "url": "https://portal.example.com/i/42",
         "btntxt": "Open",
@@ -78,7 +83,7 @@ BUTTONS = {
     "msgtype": "template_card",
     "template_card": {
         "card_type": "button_interaction",
-        "main_title": {"title": "Can you interview Wang Wu?", "desc": "2025-03-04 14:00"},
+        "main_title": {"title": "Can you interview Wang Wu?", "desc": f"{DAY} 14:00"},
         "task_id": "itv42-r2-zhangwei",
         "button_list": [
             {"text": "Accept", "style": 1, "key": "rsvp:42:accept"},
@@ -110,10 +115,10 @@ def only(page: BeautifulSoup | Tag, selector: str) -> Tag:
 
 
 async def test_inbox_renders_each_message_type_newest_first(
-    sandbox_http: httpx.AsyncClient, sandbox_token: str
+    sandbox_http: httpx.AsyncClient, access_token: str
 ) -> None:
     for body in (TEXT, MARKDOWN, TEXTCARD, NEWS, TEXT_NOTICE, BUTTONS):
-        await send(sandbox_http, sandbox_token, body)
+        await send(sandbox_http, access_token, body)
     page = await inbox(sandbox_http)
     kinds = [a["data-msgtype"] for a in page.select("article.msg")]
     assert kinds == ["template_card", "template_card", "news", "textcard", "markdown", "text"]
@@ -122,11 +127,11 @@ async def test_inbox_renders_each_message_type_newest_first(
     assert only(markdown, "h3").get_text() == "Interview"
     assert only(markdown, "strong").get_text() == "Wang Wu"
     assert only(markdown, "span.md-warning").get_text() == "moved"
-    assert only(markdown, "blockquote").get_text() == "2025-03-04 14:00"
+    assert only(markdown, "blockquote").get_text() == f"{DAY} 14:00"
     assert only(markdown, "a")["href"] == "https://portal.example.com/i/42"
     assert "<script>alert(1)</script>" in markdown.get_text()
     card = only(page, ".textcard")
-    assert only(card, ".tc-gray").get_text() == "2025-03-04" and only(card, ".tc-highlight")
+    assert only(card, ".tc-gray").get_text() == DAY and only(card, ".tc-highlight")
     assert only(card, "a.more")["href"] == "https://portal.example.com/i/42"
     assert [only(a, "strong").get_text() for a in page.select(".news a.article")] == [
         "Today",
@@ -136,9 +141,9 @@ async def test_inbox_renders_each_message_type_newest_first(
 
 
 async def test_inbox_text_notice_card_shows_fields_and_drops_unsafe_links(
-    sandbox_http: httpx.AsyncClient, sandbox_token: str
+    sandbox_http: httpx.AsyncClient, access_token: str
 ) -> None:
-    await send(sandbox_http, sandbox_token, TEXT_NOTICE)
+    await send(sandbox_http, access_token, TEXT_NOTICE)
     card = only(await inbox(sandbox_http), ".card.card-text_notice")
     assert only(card, ".source.src-green").get_text() == "Interview Portal"
     assert only(card, ".title").get_text() == "Interview tomorrow"
@@ -151,9 +156,9 @@ async def test_inbox_text_notice_card_shows_fields_and_drops_unsafe_links(
 
 
 async def test_inbox_button_card_has_one_form_per_callback_button(
-    sandbox_http: httpx.AsyncClient, sandbox_token: str
+    sandbox_http: httpx.AsyncClient, access_token: str
 ) -> None:
-    await send(sandbox_http, sandbox_token, BUTTONS)
+    await send(sandbox_http, access_token, BUTTONS)
     card = only(await inbox(sandbox_http), ".card.card-button_interaction")
     keys = [b["value"] for b in card.select("form button[name=key]")]
     assert keys == ["rsvp:42:accept", "rsvp:42:decline"]
@@ -162,21 +167,21 @@ async def test_inbox_button_card_has_one_form_per_callback_button(
 
 
 async def test_inbox_recalled_message_shows_recalled_notice(
-    sandbox_http: httpx.AsyncClient, sandbox_token: str
+    sandbox_http: httpx.AsyncClient, access_token: str
 ) -> None:
-    msgid = (await send(sandbox_http, sandbox_token, TEXT))["msgid"]
+    msgid = (await send(sandbox_http, access_token, TEXT))["msgid"]
     await sandbox_http.post(
-        "/cgi-bin/message/recall", params={"access_token": sandbox_token}, json={"msgid": msgid}
+        "/cgi-bin/message/recall", params={"access_token": access_token}, json={"msgid": msgid}
     )
     page = await inbox(sandbox_http)
     assert only(page, "article.msg p.recalled") and page.select(".bubble") == []
 
 
 async def test_inbox_index_lists_members_with_counts(
-    sandbox_http: httpx.AsyncClient, sandbox_token: str
+    sandbox_http: httpx.AsyncClient, access_token: str
 ) -> None:
-    await send(sandbox_http, sandbox_token, TEXT)
-    await send(sandbox_http, sandbox_token, TEXT)
+    await send(sandbox_http, access_token, TEXT)
+    await send(sandbox_http, access_token, TEXT)
     page = BeautifulSoup(
         (await sandbox_http.get("/inbox", params={"lang": "en"})).text, "html.parser"
     )
@@ -202,9 +207,9 @@ async def _click(http: httpx.AsyncClient, key: str = "rsvp:42:accept") -> httpx.
 
 
 async def test_inbox_click_without_callback_url_reports_it(
-    sandbox_http: httpx.AsyncClient, sandbox_token: str
+    sandbox_http: httpx.AsyncClient, access_token: str
 ) -> None:
-    await send(sandbox_http, sandbox_token, BUTTONS)
+    await send(sandbox_http, access_token, BUTTONS)
     assert only(await inbox(sandbox_http), ".callback-target .warn")
     response = await _click(sandbox_http)
     assert response.status_code == 303
@@ -217,7 +222,7 @@ class Receiver:
     """A stand-in portal callback endpoint that records what WeCom (the sandbox) sent."""
 
     url: str = ""
-    sandbox_url: str = ""
+    sandbox_base_url: str = ""
     requests: list[dict[str, Any]] = field(default_factory=list)
     status: int = 200
     reply: str = ""
@@ -241,7 +246,7 @@ def _receiver_app(receiver: Receiver) -> Starlette:
 
 
 async def _update_card(receiver: Receiver, response_code: str, name: str) -> None:
-    async with httpx.AsyncClient(base_url=receiver.sandbox_url) as http:
+    async with httpx.AsyncClient(base_url=receiver.sandbox_base_url) as http:
         token = (
             await http.get(
                 "/cgi-bin/gettoken", params={"corpid": DEMO_CORP_ID, "corpsecret": DEMO_SECRET}
@@ -278,22 +283,26 @@ class TestCardCallbacks:
         return _receiver_server
 
     @pytest.fixture
-    def sandbox_config(self, receiver: Receiver) -> SandboxConfig:
+    def wecom_config(self, receiver: Receiver) -> SandboxConfig:
         return SandboxConfig(callback_url=receiver.url)
 
     @pytest.fixture(autouse=True)
     async def card(
         self,
         receiver: Receiver,
-        sandbox_url: str,
+        sandbox: SandboxControl,
         sandbox_http: httpx.AsyncClient,
-        sandbox_token: str,
+        access_token: str,
     ) -> Any:
-        receiver.sandbox_url = sandbox_url
-        return await send(sandbox_http, sandbox_token, BUTTONS)
+        receiver.sandbox_base_url = sandbox.base_url
+        return await send(sandbox_http, access_token, BUTTONS)
 
     async def test_click_posts_encrypted_template_card_event(
-        self, sandbox_http: httpx.AsyncClient, receiver: Receiver, card: dict[str, Any]
+        self,
+        sandbox_http: httpx.AsyncClient,
+        receiver: Receiver,
+        card: dict[str, Any],
+        clock: FrozenClock,
     ) -> None:
         response = await _click(sandbox_http, "rsvp:42:decline")
         assert response.status_code == 303
@@ -308,6 +317,7 @@ class TestCardCallbacks:
         assert event["CardType"] == "button_interaction" and event["AgentID"] == str(DEMO_AGENT_ID)
         assert event["ResponseCode"] and event["ResponseCode"] != card["response_code"]
         assert event["CreateTime"] == request["params"]["timestamp"]
+        assert event["CreateTime"] == str(int(clock.timestamp()))  # on the test's clock
 
     async def test_click_result_page_shows_status(
         self, sandbox_http: httpx.AsyncClient, receiver: Receiver
@@ -321,14 +331,14 @@ class TestCardCallbacks:
         assert only(page, ".callback-target code").get_text() == receiver.url
 
     async def test_click_portal_updates_card_via_api_then_page_shows_it(
-        self, sandbox_http: httpx.AsyncClient, receiver: Receiver
+        self, sandbox_http: httpx.AsyncClient, sandbox: SandboxControl, receiver: Receiver
     ) -> None:
         receiver.update_with = "Accepted"
         await _click(sandbox_http)
         card = only(await inbox(sandbox_http), ".card")
         assert only(card, "button.replaced").get_text() == "Accepted"
         assert card.select("button[name=key]") == []
-        [message] = (await sandbox_http.get("/_control/messages")).json()["messages"]
+        [message] = sandbox.messages()
         assert message["card"]["replace_name"] == "Accepted"
         assert message["card"]["clicks"] == ["rsvp:42:accept"]
 
@@ -337,7 +347,7 @@ class TestCardCallbacks:
     ) -> None:
         reply = (
             f"<xml><ToUserName>{ME}</ToUserName><FromUserName>{DEMO_CORP_ID}</FromUserName>"
-            "<CreateTime>1700000000</CreateTime><MsgType>update_button</MsgType>"
+            f"<CreateTime>{int(NOW.timestamp())}</CreateTime><MsgType>update_button</MsgType>"
             "<Button><ReplaceName>Declined</ReplaceName></Button></xml>"
         )
         receiver.reply = CRYPTO.encrypt_message(reply)
@@ -356,14 +366,19 @@ class TestCardCallbacks:
         assert "HTTP 500" in only(page, ".callback-result.failed").get_text()
 
     async def test_control_click_fires_callback_and_returns_record(
-        self, sandbox_http: httpx.AsyncClient, receiver: Receiver, card: dict[str, Any]
+        self,
+        sandbox_http: httpx.AsyncClient,
+        sandbox: SandboxControl,
+        receiver: Receiver,
+        card: dict[str, Any],
     ) -> None:
         body = {"msgid": card["msgid"], "userid": ME, "key": "rsvp:42:accept"}
         answer = (await sandbox_http.post("/_control/click", json=body)).json()
         assert answer["callback"]["status"] == 200 and answer["callback"]["error"] is None
         assert len(receiver.requests) == 1
-        [record] = (await sandbox_http.get("/_control/callbacks")).json()["callbacks"]
+        [record] = sandbox.callbacks()
         assert record["key"] == "rsvp:42:accept" and record["url"] == receiver.url
+        assert record == answer["callback"]
 
     @pytest.mark.parametrize(
         ("body", "status"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup, Tag
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
+from portal.clock import FrozenClock
 from portal.wecom.sandbox import (
     DEMO_AGENT_ID,
     DEMO_CORP_ID,
@@ -99,7 +100,7 @@ async def pick(http: httpx.AsyncClient, path: str, params: dict[str, str], useri
     ("path", "params"), [(OAUTH, oauth_params()), (WEB, web_params()), (QR, qr_params())]
 )
 async def test_login_pick_member_redirects_with_code_and_state(
-    sandbox_http: httpx.AsyncClient, sandbox_token: str, path: str, params: dict[str, str]
+    sandbox_http: httpx.AsyncClient, access_token: str, path: str, params: dict[str, str]
 ) -> None:
     location = await pick(sandbox_http, path, params, DEMO_INTERVIEWER_USERID)
     assert location.startswith(REDIRECT + "?")
@@ -107,19 +108,19 @@ async def test_login_pick_member_redirects_with_code_and_state(
     assert query["state"] == [params["state"]] and len(query["code"]) == 1
     info = await sandbox_http.get(
         "/cgi-bin/auth/getuserinfo",
-        params={"access_token": sandbox_token, "code": query["code"][0]},
+        params={"access_token": access_token, "code": query["code"][0]},
     )
     assert info.json() == {"errcode": 0, "errmsg": "ok", "userid": DEMO_INTERVIEWER_USERID}
 
 
 async def test_oauth_privateinfo_scope_code_carries_user_ticket(
-    sandbox_http: httpx.AsyncClient, sandbox_token: str
+    sandbox_http: httpx.AsyncClient, access_token: str
 ) -> None:
     params = oauth_params(scope="snsapi_privateinfo")
     location = await pick(sandbox_http, OAUTH, params, DEMO_HR_USERID)
     code = query_of(location)["code"][0]
     info = await sandbox_http.get(
-        "/cgi-bin/auth/getuserinfo", params={"access_token": sandbox_token, "code": code}
+        "/cgi-bin/auth/getuserinfo", params={"access_token": access_token, "code": code}
     )
     assert info.json()["userid"] == DEMO_HR_USERID and info.json()["user_ticket"]
 
@@ -162,7 +163,7 @@ async def test_login_refuse_redirects_with_state_only(sandbox_http: httpx.AsyncC
 
 
 async def test_login_outsider_code_resolves_to_openid(
-    sandbox_http: httpx.AsyncClient, sandbox_token: str
+    sandbox_http: httpx.AsyncClient, access_token: str
 ) -> None:
     page = soup(await sandbox_http.get(OAUTH, params=oauth_params()))
     form = form_of(only(page, 'button[name="outsider"]'))
@@ -170,7 +171,7 @@ async def test_login_outsider_code_resolves_to_openid(
     response = await sandbox_http.post(str(form["action"]), data={**fields, "outsider": "1"})
     code = query_of(response.headers["location"])["code"][0]
     info = await sandbox_http.get(
-        "/cgi-bin/auth/getuserinfo", params={"access_token": sandbox_token, "code": code}
+        "/cgi-bin/auth/getuserinfo", params={"access_token": access_token, "code": code}
     )
     assert info.json()["openid"] and "userid" not in info.json()
 
@@ -206,26 +207,35 @@ async def test_login_post_inactive_member_is_refused(sandbox_http: httpx.AsyncCl
 
 
 class TestMountedUnderPrefix:
-    """Inside `portal demo` the sandbox lives at /_sandbox: every URL must carry the prefix."""
+    """Inside `portal demo` the sandbox lives at /_sandbox: every URL must carry the prefix.
+
+    This needs the sandbox app itself (to mount it), so the class builds one on the test's
+    clock and talks to it in process, instead of using the root `sandbox`.
+    """
 
     @pytest.fixture
-    def sandbox_app(self, sandbox_config: SandboxConfig) -> Any:
-        inner = create_sandbox_app(sandbox_config)
-        return Starlette(routes=[Mount("/_sandbox", app=inner, name="sandbox")])
+    async def mounted_http(
+        self, wecom_config: SandboxConfig, clock: FrozenClock
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        inner = create_sandbox_app(wecom_config, clock=clock.timestamp)
+        outer = Starlette(routes=[Mount("/_sandbox", app=inner, name="sandbox")])
+        transport = httpx.ASGITransport(app=outer)
+        async with httpx.AsyncClient(transport=transport, base_url="http://demo.test") as http:
+            yield http
 
     async def test_mounted_login_and_inbox_urls_carry_prefix(
-        self, sandbox_http: httpx.AsyncClient
+        self, mounted_http: httpx.AsyncClient
     ) -> None:
         location = await pick(
-            sandbox_http, "/_sandbox" + WEB, web_params(), DEMO_INTERVIEWER_USERID
+            mounted_http, "/_sandbox" + WEB, web_params(), DEMO_INTERVIEWER_USERID
         )
         assert query_of(location)["code"]
-        page = soup(await sandbox_http.get("/_sandbox" + WEB, params=web_params()))
+        page = soup(await mounted_http.get("/_sandbox" + WEB, params=web_params()))
         assert {str(f["action"]) for f in page.select("form")} == {"/_sandbox" + WEB}
         assert only(page, "link[rel=stylesheet]")["href"] == "/_sandbox/sandbox.css"
-        assert (await sandbox_http.get("/_sandbox/sandbox.css")).status_code == 200
-        index = soup(await sandbox_http.get("/_sandbox/inbox"))
+        assert (await mounted_http.get("/_sandbox/sandbox.css")).status_code == 200
+        index = soup(await mounted_http.get("/_sandbox/inbox"))
         links = [str(a["href"]) for a in index.select("ul.inboxes a")]
         assert links and all(link.startswith("/_sandbox/inbox/") for link in links)
-        root = await sandbox_http.get("/_sandbox/")
+        root = await mounted_http.get("/_sandbox/")
         assert root.headers["location"] == "/_sandbox/inbox"

@@ -89,7 +89,8 @@ def test_parse_fault_invalid_raises_value_error(body: Any) -> None:
 
 def test_demo_org_shape() -> None:
     org = demo_org()
-    assert org.department(1) is not None and org.department(1).parentid == 0  # type: ignore[union-attr]
+    root = org.department(1)
+    assert root is not None and root.parentid == 0
     assert org.member("ZHANGWEI") is not None and org.member(DEMO_LEFT_USERID) is None
     assert {m.status for m in org.members} == {1, 2, 5}
     assert len({m.userid for m in org.members}) == len(org.members) >= 12

@@ -2,34 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import dataclasses
+from datetime import time
+from typing import Any
 
 import pytest
 
 from portal.wecom import InvalidMessage, MessageTooLong, Reminders, ScheduleEvent, WeComClient
-from tests.wecom.support import control_for, wecom_client
+from tests.support.sandbox import SandboxControl
+from tests.support.when import NOW, days_after
 
-START = 1_900_000_000
-
-
-@pytest.fixture
-async def client(sandbox_url: str) -> AsyncIterator[WeComClient]:
-    async with control_for(sandbox_url), wecom_client(sandbox_url) as client:
-        yield client
+START = int(days_after(NOW, 1, time(14)).timestamp())  # tomorrow 14:00 in Shanghai
 
 
-def event(**overrides: object) -> ScheduleEvent:
-    fields: dict[str, object] = {
-        "start_time": START,
-        "end_time": START + 3600,
-        "summary": "Interview: Wang Wu (backend, round 2)",
-        "attendees": ["zhangwei", "lina"],
-        "admins": ["liuyang"],
-        "description": "Portal: https://portal.example.com/i/42",
-        "location": "Meeting room 3",
-        "reminders": Reminders(remind_before_event_secs=900, remind_time_diffs=[-900]),
-    }
-    return ScheduleEvent(**{**fields, **overrides})  # type: ignore[arg-type]
+EVENT = ScheduleEvent(
+    start_time=START,
+    end_time=START + 3600,
+    summary="Interview: Wang Wu (backend, round 2)",
+    attendees=["zhangwei", "lina"],
+    admins=["liuyang"],
+    description="Portal: https://portal.example.com/i/42",
+    location="Meeting room 3",
+    reminders=Reminders(remind_before_event_secs=900, remind_time_diffs=[-900]),
+)
+
+
+def event(**overrides: Any) -> ScheduleEvent:
+    """EVENT with some fields changed, validated again."""
+    return dataclasses.replace(EVENT, **overrides)
 
 
 def test_schedule_event_payload_shape() -> None:
@@ -70,13 +70,19 @@ def test_schedule_event_bad_fields_raise(
         event(**overrides)
 
 
-async def test_schedule_add_update_delete(client: WeComClient) -> None:
-    schedule_id = await client.schedule.add(event())
+async def test_schedule_add_update_delete(
+    wecom_client: WeComClient, sandbox: SandboxControl
+) -> None:
+    schedule_id = await wecom_client.schedule.add(event())
     assert schedule_id
-    await client.schedule.update(schedule_id, event(start_time=START + 7200, end_time=START + 9000))
-    [stored] = await client.schedule.get([schedule_id])
+    await wecom_client.schedule.update(
+        schedule_id, event(start_time=START + 7200, end_time=START + 9000)
+    )
+    [stored] = await wecom_client.schedule.get([schedule_id])
     assert stored["start_time"] == START + 7200
     assert stored["attendees"] == [{"userid": "zhangwei"}, {"userid": "lina"}]
-    await client.schedule.delete(schedule_id)
-    [cancelled] = await client.schedule.get([schedule_id])
+    await wecom_client.schedule.delete(schedule_id)
+    [cancelled] = await wecom_client.schedule.get([schedule_id])
     assert cancelled["status"] == 1
+    [listed] = sandbox.schedules()
+    assert listed["schedule_id"] == schedule_id and listed["status"] == 1

@@ -7,19 +7,22 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from portal.clock import SYSTEM_CLOCK, FrozenClock
 from portal.db.database import Database
 from portal.db.tokens import DatabaseTokenStore
 from portal.wecom.sandbox import DEMO_AGENT_ID, DEMO_CORP_ID
 from portal.wecom.tokens import StoredToken
-from tests.wecom.support import control_for, wecom_client
+from tests.support.sandbox import SandboxControl
+from tests.support.when import NOW
+from tests.wecom.support import demo_client
 
 ROOT = Path(__file__).resolve().parents[2]
-WHEN = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+WHEN = NOW + timedelta(hours=2)  # an expiry in the tests' future
 PROCESSES = 4
 CALLS_PER_PROCESS = 50
 
@@ -79,7 +82,7 @@ async def test_db_store_lock_rolls_back_on_error(db: Database) -> None:
 
 
 def start_workers(
-    sandbox_url: str, db_url: str, folder: Path, phases: int
+    api_base: str, db_url: str, folder: Path, phases: int
 ) -> list[subprocess.Popen[str]]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return [
@@ -88,7 +91,7 @@ def start_workers(
                 sys.executable,
                 "-m",
                 "tests.wecom.token_worker",
-                sandbox_url,
+                api_base,
                 db_url,
                 str(CALLS_PER_PROCESS),
                 str(folder),
@@ -131,32 +134,34 @@ async def finish(workers: list[subprocess.Popen[str]]) -> list[dict[str, object]
 
 @pytest.mark.slow
 async def test_token_refresh_across_processes_fetches_once(
-    db_url: str, sandbox_url: str, tmp_path: Path
+    db_url: str, sandbox: SandboxControl, tmp_path: Path
 ) -> None:
     key = f"access_token:{DEMO_CORP_ID}:{DEMO_AGENT_ID}"
-    async with control_for(sandbox_url) as control:
-        db = Database(db_url)
-        await db.connect()
-        try:
-            # Phase 1: the shared row holds a token that expired a minute ago.
-            await DatabaseTokenStore(db).set(key, "stale", datetime.now(UTC) - timedelta(minutes=1))
-            workers = start_workers(sandbox_url, db_url, tmp_path, phases=2)
-            await release(tmp_path, 1, workers)
-            # Phase 2: WeCom revokes the token every process holds (all calls get 42001).
-            for _ in range(3000):
-                if all((tmp_path / f"w{i}.ready2").exists() for i in range(PROCESSES)):
-                    break
-                await asyncio.sleep(0.01)
-            stats_after_phase_1 = await control.stats()
-            await control.expire_tokens()
-            (tmp_path / "go2").touch()
-            lines = await finish(workers)
-            stats_after_phase_2 = await control.stats()
-        finally:
-            await db.disconnect()
+    db = Database(db_url)
+    await db.connect()
+    try:
+        # Phase 1: the shared row holds a token that expired a minute ago. The worker
+        # processes judge expiry on the machine clock, so "a minute ago" is on that clock too.
+        expired = SYSTEM_CLOCK.now() - timedelta(minutes=1)
+        await DatabaseTokenStore(db, clock=SYSTEM_CLOCK.timestamp).set(key, "stale", expired)
+        workers = start_workers(sandbox.base_url, db_url, tmp_path, phases=2)
+        await release(tmp_path, 1, workers)
+        # Phase 2: WeCom revokes the token every process holds (all calls get 42001).
+        for _ in range(3000):
+            if all((tmp_path / f"w{i}.ready2").exists() for i in range(PROCESSES)):
+                break
+            await asyncio.sleep(0.01)
+        stats_after_phase_1 = sandbox.stats()
+        revoked = sandbox.expire_tokens()
+        (tmp_path / "go2").touch()
+        lines = await finish(workers)
+        stats_after_phase_2 = sandbox.stats()
+    finally:
+        await db.disconnect()
     assert [line["errors"] for line in lines] == [[]] * (2 * PROCESSES)
     assert sum(int(str(line["ok"])) for line in lines) == 2 * PROCESSES * CALLS_PER_PROCESS
     assert stats_after_phase_1["calls"]["gettoken"] == 1
+    assert revoked == 1  # the one token all four processes shared
     assert stats_after_phase_2["calls"]["gettoken"] == 2
     user_gets = stats_after_phase_2["calls"]["user/get"]
     # Phase 2: each call fails once with 42001 and is retried once, at most.
@@ -164,11 +169,12 @@ async def test_token_refresh_across_processes_fetches_once(
 
 
 async def test_client_on_db_store_shares_token_between_clients(
-    db: Database, sandbox_url: str
+    db: Database, sandbox: SandboxControl, clock: FrozenClock
 ) -> None:
-    async with control_for(sandbox_url) as control:
-        async with wecom_client(sandbox_url, token_store=DatabaseTokenStore(db)) as first:
-            await first.user.get("zhangwei")
-        async with wecom_client(sandbox_url, token_store=DatabaseTokenStore(db)) as second:
-            await second.user.get("lina")
-        assert await control.calls("gettoken") == 1
+    first_store = DatabaseTokenStore(db, clock=clock.timestamp)
+    async with demo_client(sandbox.base_url, clock, token_store=first_store) as first:
+        await first.user.get("zhangwei")
+    second_store = DatabaseTokenStore(db, clock=clock.timestamp)
+    async with demo_client(sandbox.base_url, clock, token_store=second_store) as second:
+        await second.user.get("lina")
+    assert sandbox.calls("gettoken") == 1

@@ -4,7 +4,8 @@
 
 For each phase it touches `DIR/NAME.ready<phase>`, waits for `DIR/go<phase>`, fires CALLS
 concurrent user/get calls through a client on `DatabaseTokenStore`, and prints one JSON
-line: {"phase": n, "ok": count, "errors": [...]}.
+line: {"phase": n, "ok": count, "errors": [...]}. Like any separate process it runs on the
+machine clock (its client and token store keep their default `time.time`).
 """
 
 from __future__ import annotations
@@ -30,9 +31,7 @@ async def wait_for(path: Path, timeout: float = 60.0) -> None:
         await asyncio.sleep(0.002)
 
 
-async def run(
-    sandbox_url: str, db_url: str, calls: int, folder: Path, name: str, phases: int
-) -> None:
+async def run(api_base: str, db_url: str, calls: int, folder: Path, name: str, phases: int) -> None:
     db = Database(db_url)
     await db.connect()
     try:
@@ -43,7 +42,7 @@ async def run(
                 corp_secret=DEMO_SECRET,
                 agent_id=DEMO_AGENT_ID,
                 token_store=DatabaseTokenStore(db),
-                api_base=sandbox_url,
+                api_base=api_base,
                 backoff=0.01,
             )
             for phase in range(1, phases + 1):
@@ -60,8 +59,8 @@ async def run(
 
 
 def main(argv: list[str]) -> None:
-    sandbox_url, db_url, calls, folder, name, phases = argv
-    asyncio.run(run(sandbox_url, db_url, int(calls), Path(folder), name, int(phases)))
+    api_base, db_url, calls, folder, name, phases = argv
+    asyncio.run(run(api_base, db_url, int(calls), Path(folder), name, int(phases)))
 
 
 if __name__ == "__main__":
