@@ -43,6 +43,7 @@ import sqlalchemy as sa  # noqa: E402
 from portal.clock import SYSTEM_CLOCK  # noqa: E402
 from portal.db.database import Database  # noqa: E402
 from portal.db.migrate import upgrade  # noqa: E402
+from portal.db.outbox import dedupe_key, enqueue  # noqa: E402
 from portal.db.people import MemberProfile, upsert_member  # noqa: E402
 from portal.db.tables import (  # noqa: E402
     candidates,
@@ -53,7 +54,6 @@ from portal.db.tables import (  # noqa: E402
 )
 from portal.db.tokens import DatabaseTokenStore  # noqa: E402
 from portal.i18n import Catalogs  # noqa: E402
-from portal.notifications.outbox import dedupe_key, enqueue  # noqa: E402
 from portal.notifications.prepare import Services  # noqa: E402
 from portal.notifications.worker import OutboxWorker, WorkerConfig  # noqa: E402
 from portal.wecom import (  # noqa: E402

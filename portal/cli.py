@@ -71,6 +71,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_sync_contacts(args: argparse.Namespace) -> int:
     import asyncio
 
+    from portal.directory.errors import from_wecom
     from portal.logs import configure_logging
     from portal.wecom import WeComError
     from portal.worker import sync_contacts_once
@@ -80,7 +81,8 @@ def cmd_sync_contacts(args: argparse.Namespace) -> int:
     try:
         report = asyncio.run(sync_contacts_once(settings))
     except WeComError as exc:
-        return _fail(f"WeCom refused the sync: errcode {exc.errcode} ({exc.errmsg})")
+        refusal = from_wecom(exc)
+        return _fail(f"WeCom refused the sync: errcode {exc.errcode} ({exc.errmsg}). {refusal}")
     skipped = report["skipped_departments"]
     print(
         f"added {report['added']}, updated {report['updated']}, "

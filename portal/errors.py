@@ -1,12 +1,25 @@
-"""Errors the user may see. Each carries an HTTP status and an English message id.
+"""The one tree of errors a person may see. Each carries an HTTP status and an English msgid.
 
-The web layer renders them with `errors/<status>.html` in the viewer's language; anything that
-is not a `PortalError` is a bug and reaches the 500 handler.
+    PortalError                     400  base; `message` % `params`, optional `action` button
+    ├── BadRequest                  400
+    ├── Forbidden                   403  (CsrfFailed, NotAMember, MemberInactive)
+    ├── NotFound                    404
+    ├── Conflict                    409
+    ├── Gone                        410
+    ├── TooManyAttempts             429  (portal.candidates.ratelimit)
+    ├── ServiceUnavailable          503  (WeComUnreachable, WeComMisconfigured)
+    └── DomainError                 422  a rule said no; the form it came from shows it inline
+                                         (portal.scheduling, use-case refusals, StaleInterview)
+
+This module stays pure (no web, no I/O) so that `portal.scheduling` can derive from it. The web
+layer renders every `PortalError` with `errors/<status>.html` in the viewer's language;
+anything else is a bug and reaches the 500 handler. WeCom failures become portal errors in one
+place: `portal.directory.errors.from_wecom`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from portal.i18n import N_
 
@@ -19,11 +32,19 @@ class PortalError(Exception):
     # Where the error page's button leads: (route name, label msgid). None: the start page.
     action: tuple[str, str] | None = None
 
-    def __init__(self, message: str | None = None, **params: Any) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        params: Mapping[str, object] | None = None,
+        *,
+        status: int | None = None,
+    ) -> None:
         if message is not None:
             self.message = message
-        self.params = params
-        super().__init__(self.message % params if params else self.message)
+        self.params: dict[str, object] = dict(params or {})
+        if status is not None:
+            self.status = status
+        super().__init__(self.message % self.params if self.params else self.message)
 
 
 class BadRequest(PortalError):
@@ -58,3 +79,9 @@ class Gone(PortalError):
 class ServiceUnavailable(PortalError):
     status = 503
     message = N_("A service the portal needs is not reachable right now. Try again shortly.")
+
+
+class DomainError(PortalError):
+    """A rule refused a change. Forms catch these and show them beside the fields they name."""
+
+    status = 422

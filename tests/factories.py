@@ -30,20 +30,20 @@ from portal.db.database import Database
 from portal.db.feedback import write_feedback
 from portal.db.interview_writes import insert_interview, put_on_panel
 from portal.db.links import create_link, link_expiry
+from portal.db.outbox import dedupe_key, enqueue
 from portal.db.people import (
     MemberProfile,
     Person,
     get_person_by_userid,
     set_preferences,
+    set_settings,
     upsert_member,
 )
-from portal.db.person_settings import set_settings
 from portal.db.positions import PositionFields, insert_position
 from portal.db.tables import interviews, outbox, share_links
 from portal.i18n import DEFAULT_LANGUAGE
 from portal.links import sign_candidate_link
 from portal.live import LiveEvent
-from portal.notifications.outbox import dedupe_key, enqueue
 from portal.scheduling import InterviewDraft, Scorecard, Slot
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.when import NOW

@@ -21,9 +21,9 @@ from portal.candidates.status import require
 from portal.db import audit
 from portal.db.database import Database
 from portal.db.interviews import hr_recipients
+from portal.db.outbox import dedupe_key, enqueue
 from portal.db.reschedule_requests import Window, add_request, windows_json
 from portal.live import Broadcaster, LiveEvent
-from portal.notifications.outbox import dedupe_key, enqueue
 from portal.scheduling import (
     RescheduleRequest,
     Status,

@@ -17,11 +17,11 @@ from portal.db.candidate_view import save_candidate_timezone
 from portal.db.database import Database
 from portal.db.interview_writes import release_panel, update_interview
 from portal.db.interviews import InterviewDetail, hr_recipients
+from portal.db.outbox import dedupe_key, enqueue
 from portal.db.reschedule_requests import mark_handled
 from portal.interviews import notify
 from portal.interviews.common import announce, history, locked
 from portal.live import Broadcaster
-from portal.notifications.outbox import dedupe_key, enqueue
 from portal.scheduling import ActorKind, Decision, DomainError, Status, transition
 from portal.scheduling.messages import N_
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from portal.db.database import Database
+from portal.db.listing import Page, offset_of
 from portal.db.tables import audit_log
 
 
@@ -33,18 +34,6 @@ class AuditEntry:
     target_id: str | None
     detail: dict[str, Any] | None
     ip: str | None
-
-
-@dataclass(frozen=True)
-class AuditPage:
-    entries: list[AuditEntry]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 async def record(
@@ -74,7 +63,7 @@ async def record(
 
 async def list_entries(
     db: Database, *, page: int = 1, per_page: int = 50, action: str | None = None
-) -> AuditPage:
+) -> Page[AuditEntry]:
     condition = sa.true() if action is None else audit_log.c.action == action
     total = await db.fetch_val(sa.select(sa.func.count()).select_from(audit_log).where(condition))
     rows = await db.fetch_all(
@@ -82,9 +71,21 @@ async def list_entries(
         .where(condition)
         .order_by(audit_log.c.id.desc())
         .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
+        .offset(offset_of(page, per_page))
     )
     entries = [
         AuditEntry(**{key: row[key] for key in AuditEntry.__dataclass_fields__}) for row in rows
     ]
-    return AuditPage(entries=entries, page=page, per_page=per_page, total=int(total or 0))
+    return Page(items=entries, page=page, per_page=per_page, total=int(total or 0))
+
+
+async def last_recorded_at(db: Database, action: str) -> datetime | None:
+    """When `action` was last recorded (aware UTC), or None if never."""
+    value = await db.fetch_val(
+        sa.select(sa.func.max(audit_log.c.at)).where(audit_log.c.action == action)
+    )
+    if isinstance(value, str):  # SQLite aggregates lose the column type
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value if isinstance(value, datetime) else None

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from portal.db.database import Database, Row
-from portal.db.search import contains_any
+from portal.db.listing import contains_any
 from portal.db.tables import candidates
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from portal.db.database import Database
 from portal.db.tables import people
+from portal.scheduling.limits import Limits
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,17 @@ class InterviewerProfile:
     @property
     def display_name(self) -> str:
         return f"{self.name} ({self.english_name})" if self.english_name else self.name
+
+
+def limits_of(profile: InterviewerProfile) -> Limits:
+    """The booking limits in a profile (write them with `portal.db.people.set_limits`)."""
+    return Limits(
+        work_start_minute=profile.work_start_minute,
+        work_end_minute=profile.work_end_minute,
+        work_days=profile.work_days,
+        daily_cap=profile.daily_cap,
+        weekly_cap=profile.weekly_cap,
+    )
 
 
 async def interviewer_profiles(db: Database, person_ids: Sequence[int]) -> list[InterviewerProfile]:

@@ -1,17 +1,29 @@
-"""Queries over the outbox: rows for the admin page, dead letters, and fenced result writes."""
+"""Queries over the outbox: queueing, claiming, fenced result writes, the admin page.
+
+Domain actions queue rows (`enqueue`) in the same transaction as the change they announce;
+the worker sends them. A row's `dedupe_key` names (event, interview, recipient, interview
+version), so repeating an action can never send twice.
+
+The claim statements (`serialise_claims` to `hold`) run inside the one transaction that
+`portal.notifications.claim.claim` opens; its docstring explains the locking.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from portal.db.database import Database, Row
+from portal.db.listing import Page, offset_of
 from portal.db.tables import outbox
 
 STATUSES = ("pending", "sending", "sent", "dead", "cancelled")
+# pg_advisory_xact_lock key: "outbox claim" (any constant the application owns).
+CLAIM_LOCK = 0x6F7574626F78
 
 
 @dataclass(frozen=True)
@@ -59,16 +71,168 @@ class OutboxFilter:
         return sa.and_(sa.true(), *parts)
 
 
-@dataclass(frozen=True)
-class OutboxPage:
-    rows: list[OutboxRow]
-    page: int
-    per_page: int
-    total: int
+def dedupe_key(kind: str, *parts: object) -> str:
+    """e.g. dedupe_key("invited", interview_id, userid, version) -> "invited:42:zhangwei:3"."""
+    return ":".join([kind, *(str(part) for part in parts)])[:255]
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+
+async def enqueue(
+    db: Database,
+    *,
+    kind: str,
+    recipient: str,
+    payload: Mapping[str, Any],
+    dedupe: str,
+    now: datetime,
+    due_at: datetime | None = None,
+    interview_id: int | None = None,
+) -> bool:
+    """Add one message for `recipient` (a WeCom userid); False if `dedupe` was already queued.
+
+    Call inside the transaction that makes the change it announces.
+    """
+    exists = await db.fetch_val(sa.select(outbox.c.id).where(outbox.c.dedupe_key == dedupe))
+    if exists is not None:
+        return False
+    await db.execute(
+        outbox.insert().values(
+            kind=kind,
+            recipient=recipient,
+            interview_id=interview_id,
+            payload=dict(payload),
+            dedupe_key=dedupe,
+            status="pending",
+            attempts=0,
+            next_attempt_at=due_at or now,
+            created_at=now,
+        )
+    )
+    return True
+
+
+async def cancel_pending(
+    db: Database, *, interview_id: int, kinds: Sequence[str], recipient: str | None = None
+) -> int:
+    """Withdraw rows not sent yet (reminders after a reschedule or cancellation)."""
+    condition = sa.and_(
+        outbox.c.interview_id == interview_id,
+        outbox.c.status == "pending",
+        outbox.c.kind.in_(list(kinds)),
+    )
+    if recipient is not None:
+        condition = sa.and_(condition, outbox.c.recipient == recipient)
+    count = await db.fetch_val(sa.select(sa.func.count()).select_from(outbox).where(condition))
+    await db.execute(outbox.update().where(condition).values(status="cancelled"))
+    return int(count or 0)
+
+
+async def serialise_claims(db: Database) -> None:
+    """Make this transaction's claim wait for any other (SQLite's write lock already does)."""
+    if db.is_postgres:
+        await db.execute(sa.select(sa.func.pg_advisory_xact_lock(CLAIM_LOCK)))
+
+
+def _due(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        sa.and_(outbox.c.status == "pending", outbox.c.next_attempt_at <= now),
+        sa.and_(outbox.c.status == "sending", outbox.c.lease_until < now),
+    )
+
+
+async def due_rows(db: Database, *, now: datetime, limit: int) -> list[OutboxRow]:
+    """Up to `limit` rows due now (pending, or leased out and expired), oldest due first."""
+    query = (
+        sa.select(outbox)
+        .where(_due(now))
+        .order_by(outbox.c.next_attempt_at, outbox.c.id)
+        .limit(limit)
+    )
+    if db.is_postgres:
+        query = query.with_for_update(skip_locked=True)
+    return [outbox_row(row) for row in await db.fetch_all(query)]
+
+
+@dataclass(frozen=True)
+class RecentSends:
+    minute: int
+    hour: int
+
+
+async def recent_sends(
+    db: Database, recipients: Sequence[str], *, minute_since: datetime, hour_since: datetime
+) -> dict[str, RecentSends]:
+    """How many send slots each recipient took since each moment (absent: none in the hour)."""
+    rows = await db.fetch_all(
+        sa.select(
+            outbox.c.recipient,
+            sa.func.count().label("hour"),
+            sa.func.count(sa.case((outbox.c.paced_at > minute_since, outbox.c.id))).label("minute"),
+        )
+        .where(outbox.c.recipient.in_(list(recipients)), outbox.c.paced_at > hour_since)
+        .group_by(outbox.c.recipient)
+    )
+    return {
+        row["recipient"]: RecentSends(minute=int(row["minute"] or 0), hour=int(row["hour"]))
+        for row in rows
+    }
+
+
+async def paced_since(
+    db: Database, recipients: Sequence[str], since: datetime
+) -> dict[str, list[datetime]]:
+    """When each recipient took its send slots after `since`."""
+    stamps: dict[str, list[datetime]] = {}
+    rows = await db.fetch_all(
+        sa.select(outbox.c.recipient, outbox.c.paced_at).where(
+            outbox.c.recipient.in_(list(recipients)), outbox.c.paced_at > since
+        )
+    )
+    for row in rows:
+        stamps.setdefault(row["recipient"], []).append(row["paced_at"])
+    return stamps
+
+
+async def take(
+    db: Database, ids: list[int], *, token: str, now: datetime, lease: float, paced: bool
+) -> None:
+    """Lease rows to claim `token`, counting an attempt (and a send slot when `paced`)."""
+    if not ids:
+        return
+    values: dict[str, object] = {
+        "status": "sending",
+        "claimed_by": token,
+        "lease_until": now + timedelta(seconds=lease),
+        "attempts": outbox.c.attempts + 1,
+    }
+    if paced:
+        values["paced_at"] = now
+    await db.execute(outbox.update().where(outbox.c.id.in_(ids)).values(**values))
+
+
+async def hold(db: Database, held: Mapping[int, datetime]) -> None:
+    """Put rows back as pending until the given moments (a recipient's cap was reached)."""
+    for row_id, until in held.items():
+        await db.execute(
+            outbox.update()
+            .where(outbox.c.id == row_id)
+            .values(status="pending", next_attempt_at=until, lease_until=None, claimed_by=None)
+        )
+
+
+async def release(db: Database, rows: Sequence[OutboxRow]) -> None:
+    """Give claimed, unsent rows back untouched (shutdown): the attempt does not count."""
+    for row in rows:
+        await db.execute(
+            outbox.update()
+            .where(outbox.c.id == row.id, outbox.c.claimed_by == row.claimed_by)
+            .values(
+                status="pending",
+                attempts=outbox.c.attempts - 1,
+                lease_until=None,
+                claimed_by=None,
+                paced_at=None,
+            )
+        )
 
 
 async def get_row(db: Database, row_id: int) -> OutboxRow | None:
@@ -96,7 +260,7 @@ async def dead_letter_count(db: Database) -> int:
 
 async def list_rows(
     db: Database, where: OutboxFilter, *, page: int = 1, per_page: int = 50
-) -> OutboxPage:
+) -> Page[OutboxRow]:
     condition = where.condition()
     total = await db.fetch_val(sa.select(sa.func.count()).select_from(outbox).where(condition))
     rows = await db.fetch_all(
@@ -104,9 +268,9 @@ async def list_rows(
         .where(condition)
         .order_by(outbox.c.id.desc())
         .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
+        .offset(offset_of(page, per_page))
     )
-    return OutboxPage([outbox_row(r) for r in rows], page, per_page, int(total or 0))
+    return Page([outbox_row(r) for r in rows], page, per_page, int(total or 0))
 
 
 async def next_due_at(db: Database) -> datetime | None:

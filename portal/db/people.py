@@ -1,17 +1,19 @@
-"""Queries for people (staff members mirrored from WeCom) and departments."""
+"""Queries for people (staff members mirrored from WeCom): lookups, sync, search, and the
+settings and booking limits a person or HR changes."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from portal.db.database import Database, Row
-from portal.db.search import contains_any
+from portal.db.listing import Page, contains_any, offset_of
 from portal.db.tables import people
+from portal.scheduling.limits import Limits
 
 
 @dataclass(frozen=True)
@@ -80,18 +82,6 @@ class MemberProfile:
     department_ids: tuple[int, ...]
     position: str | None
     email: str | None
-
-
-@dataclass(frozen=True)
-class PeoplePage:
-    people: list[Person]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 async def upsert_member(
@@ -173,6 +163,30 @@ async def set_preferences(
         await db.execute(people.update().where(people.c.id == person_id).values(**values))
 
 
+async def set_settings(
+    db: Database,
+    person_id: int,
+    *,
+    locale: str,
+    timezone: str | None,
+    digest_opt_in: bool,
+    now: datetime,
+) -> None:
+    """Replace a person's language, time zone and digest choice (a None zone: the company's)."""
+    await db.execute(
+        people.update()
+        .where(people.c.id == person_id)
+        .values(locale=locale, timezone=timezone, digest_opt_in=digest_opt_in, updated_at=now)
+    )
+
+
+async def set_limits(db: Database, person_id: int, limits: Limits, *, now: datetime) -> None:
+    """Store a person's booking limits (read them with `portal.db.interviewers`)."""
+    await db.execute(
+        people.update().where(people.c.id == person_id).values(updated_at=now, **asdict(limits))
+    )
+
+
 async def deactivate(db: Database, person_ids: list[int], *, now: datetime) -> None:
     if person_ids:
         await db.execute(
@@ -182,6 +196,18 @@ async def deactivate(db: Database, person_ids: list[int], *, now: datetime) -> N
 
 async def list_all_people(db: Database) -> list[Person]:
     rows = await db.fetch_all(sa.select(people).order_by(people.c.id))
+    return [person_from_row(row) for row in rows]
+
+
+async def list_digest_subscribers(db: Database) -> list[Person]:
+    """Active HR people who opted in to the morning digest."""
+    rows = await db.fetch_all(
+        sa.select(people).where(
+            people.c.active.is_(True),
+            people.c.digest_opt_in.is_(True),
+            people.c.role.in_(["hr", "admin"]),
+        )
+    )
     return [person_from_row(row) for row in rows]
 
 
@@ -198,7 +224,7 @@ async def search_people(
     page: int = 1,
     per_page: int = 25,
     active_only: bool = False,
-) -> PeoplePage:
+) -> Page[Person]:
     condition = _search_condition(query.strip())
     if active_only:
         condition = sa.and_(condition, people.c.active.is_(True))
@@ -208,10 +234,10 @@ async def search_people(
         .where(condition)
         .order_by(people.c.active.desc(), people.c.name, people.c.id)
         .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
+        .offset(offset_of(page, per_page))
     )
-    return PeoplePage(
-        people=[person_from_row(row) for row in rows],
+    return Page(
+        items=[person_from_row(row) for row in rows],
         page=page,
         per_page=per_page,
         total=int(total or 0),

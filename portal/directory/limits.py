@@ -8,9 +8,8 @@ from datetime import datetime
 from portal.db import audit
 from portal.db.audit import Actor
 from portal.db.database import Database
-from portal.db.interviewers import InterviewerProfile, interviewer_profiles
-from portal.db.people import Person
-from portal.db.person_limits import limits_of, set_limits
+from portal.db.interviewers import InterviewerProfile, interviewer_profiles, limits_of
+from portal.db.people import Person, set_limits
 from portal.errors import NotFound
 from portal.scheduling.limits import Limits
 

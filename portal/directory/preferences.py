@@ -8,8 +8,7 @@ from datetime import datetime
 from portal.db import audit
 from portal.db.audit import Actor
 from portal.db.database import Database
-from portal.db.people import Person, get_person
-from portal.db.person_settings import set_settings
+from portal.db.people import Person, get_person, set_settings
 
 
 @dataclass(frozen=True)

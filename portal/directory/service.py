@@ -22,12 +22,11 @@ from portal.db.people import (
     set_role_override,
     upsert_member,
 )
-from portal.directory.errors import MemberInactive, NotAMember, WeComUnreachable
+from portal.directory.errors import MemberInactive, from_wecom
 from portal.directory.roles import Role, RolePolicy, compute_role
 from portal.errors import BadRequest, NotFound
 from portal.i18n import N_
-from portal.wecom import WeComClient, WeComError, WeComUnavailable, WeComUser
-from portal.wecom.errors import SystemBusy, UnknownUser
+from portal.wecom import WeComClient, WeComError, WeComUser
 
 
 @dataclass(frozen=True)
@@ -78,10 +77,8 @@ async def sign_in(
     try:
         user = await wecom.user.get(userid)
         policy = await load_role_policy(wecom, sources)
-    except UnknownUser as exc:
-        raise NotAMember() from exc
-    except (WeComUnavailable, SystemBusy) as exc:
-        raise WeComUnreachable() from exc
+    except WeComError as exc:
+        raise from_wecom(exc) from exc
     if not user.active:
         raise MemberInactive()
     async with db.transaction():
@@ -128,7 +125,7 @@ async def change_role(
     try:
         policy = await load_role_policy(wecom, sources)
     except WeComError as exc:
-        raise WeComUnreachable() from exc
+        raise from_wecom(exc) from exc
     async with db.transaction():
         person = await get_person(db, person_id)
         if person is None:

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-
-import sqlalchemy as sa
+from datetime import datetime, timedelta
 
 from portal.db import audit
 from portal.db.audit import Actor
 from portal.db.database import Database
 from portal.db.departments import deactivate_departments_except, upsert_department
 from portal.db.people import deactivate, list_all_people, upsert_member
-from portal.db.tables import audit_log
 from portal.directory.roles import compute_role
 from portal.directory.service import RoleSources, load_role_policy, profile_of
 from portal.wecom import WeComClient, WeComUser
@@ -146,22 +143,11 @@ async def sync_contacts(
 SYNC_INTERVAL = timedelta(hours=24)
 
 
-async def last_sync_at(db: Database) -> datetime | None:
-    value = await db.fetch_val(
-        sa.select(sa.func.max(audit_log.c.at)).where(audit_log.c.action == "contacts_sync")
-    )
-    if isinstance(value, str):  # SQLite aggregates lose the column type
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value if isinstance(value, datetime) else None
-
-
 async def sync_if_due(
     db: Database, wecom: WeComClient, sources: RoleSources, *, now: datetime
 ) -> SyncReport | None:
     """The daily run: sync when the last one is older than a day (any process may do it)."""
-    last = await last_sync_at(db)
+    last = await audit.last_recorded_at(db, "contacts_sync")
     if last is not None and now - last < SYNC_INTERVAL:
         return None
     return await sync_contacts(db, wecom, sources, now=now)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from portal.db.interviews import InterviewDetail
-from portal.errors import Conflict, NotFound
+from portal.errors import DomainError, NotFound
 from portal.i18n import N_
-from portal.scheduling import DomainError
 
 CHANGED_BY = N_("%(name)s changed this interview meanwhile. These are the current values.")
 CHANGED_BY_SOMEONE = N_(
@@ -17,12 +16,14 @@ SAME_TIME = N_("Choose a time different from the current one.")
 UNKNOWN_INTERVIEWER = N_("One of the chosen interviewers is no longer available.")
 
 
-class StaleInterview(Conflict):
+class StaleInterview(DomainError):
     """The form was based on an older version; `current` is what the database holds now."""
+
+    status = 409
 
     def __init__(self, current: InterviewDetail) -> None:
         if current.updated_by_name:
-            super().__init__(CHANGED_BY, name=current.updated_by_name)
+            super().__init__(CHANGED_BY, {"name": current.updated_by_name})
         else:
             super().__init__(CHANGED_BY_SOMEONE)
         self.current = current

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from portal.db.database import Database
-from portal.notifications.outbox import cancel_pending, dedupe_key, enqueue
+from portal.db.outbox import cancel_pending, dedupe_key, enqueue
 from portal.scheduling import Slot
 
 INVITED = "invited"

@@ -2,9 +2,9 @@
 
 Each takes the database and the live broadcaster, opens one transaction (rule check, writes,
 status history, audit, outbox rows), publishes a `LiveEvent` after the commit, and returns
-the interview as it now is. Refusals are `portal.scheduling.DomainError`s (`BookingConflict`,
-`InvalidTransition`, `ValidationFailed`, `FeedbackLocked`) or `portal.errors` ones
-(`StaleInterview` 409, `InterviewNotFound` 404).
+the interview as it now is. Refusals a form shows are `portal.errors.DomainError`s
+(`BookingConflict`, `InvalidTransition`, `ValidationFailed`, `FeedbackLocked`, `StaleInterview`
+409); `InterviewNotFound` (404) is the error page.
 """
 
 from __future__ import annotations

@@ -11,12 +11,10 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
 from portal.db.database import Database
+from portal.db.interview_writes import set_schedule_id
+from portal.db.message_view import InterviewInfo, Panelist
 from portal.db.outbox import OutboxRow
-from portal.db.tables import interview_interviewers
-from portal.notifications.context import InterviewInfo, Panelist
 from portal.notifications.outcomes import Outcome, Sent
 from portal.notifications.render.common import interviewer_link
 from portal.notifications.render.voice import Voice, clip
@@ -35,16 +33,7 @@ def _store(
     interview_id: int, person_id: int, schedule_id: str | None
 ) -> Callable[[Database], Awaitable[None]]:
     async def effect(db: Database) -> None:
-        await db.execute(
-            interview_interviewers.update()
-            .where(
-                sa.and_(
-                    interview_interviewers.c.interview_id == interview_id,
-                    interview_interviewers.c.person_id == person_id,
-                )
-            )
-            .values(wecom_schedule_id=schedule_id)
-        )
+        await set_schedule_id(db, interview_id, person_id, schedule_id)
 
     return effect
 

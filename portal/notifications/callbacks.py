@@ -19,12 +19,12 @@ from datetime import datetime
 
 from portal.db.callbacks import event_seen, remember_event, rename_member
 from portal.db.database import Database
+from portal.db.outbox import dedupe_key, enqueue
 from portal.db.people import deactivate, get_person_by_userid
 from portal.errors import NotFound
 from portal.interviews.common import Publisher
 from portal.interviews.service import respond
 from portal.notifications import kinds
-from portal.notifications.outbox import dedupe_key, enqueue
 from portal.scheduling import DomainError
 from portal.wecom import CallbackCryptoError, InvalidSignature, ReceiveIdMismatch, WeComCrypto
 from portal.wecom.crypto import parse_xml

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-
 from portal.db.database import Database
-from portal.db.tables import people
+from portal.db.outbox import dedupe_key, enqueue
+from portal.db.people import list_digest_subscribers
 from portal.notifications.kinds import DAILY_DIGEST
-from portal.notifications.outbox import dedupe_key, enqueue
 from portal.notifications.prepare import zone_or
 
 DIGEST_AT = time(8, 0)
@@ -28,23 +26,17 @@ def digest_slot(now: datetime, zone: str) -> tuple[date, datetime]:
 
 async def enqueue_digests(db: Database, *, now: datetime, default_zone: str) -> int:
     """Queue the next digest of every active HR person who opted in; returns how many are new."""
-    rows = await db.fetch_all(
-        sa.select(people.c.wecom_userid, people.c.timezone).where(
-            people.c.active.is_(True),
-            people.c.digest_opt_in.is_(True),
-            people.c.role.in_(["hr", "admin"]),
-        )
-    )
+    subscribers = await list_digest_subscribers(db)
     added = 0
     async with db.transaction():
-        for row in rows:
-            day, due = digest_slot(now, zone_or(row["timezone"], default_zone))
+        for person in subscribers:
+            day, due = digest_slot(now, zone_or(person.timezone, default_zone))
             added += await enqueue(
                 db,
                 kind=DAILY_DIGEST,
-                recipient=row["wecom_userid"],
+                recipient=person.wecom_userid,
                 payload={"date": day.isoformat()},
-                dedupe=dedupe_key(DAILY_DIGEST, day.isoformat(), row["wecom_userid"]),
+                dedupe=dedupe_key(DAILY_DIGEST, day.isoformat(), person.wecom_userid),
                 now=now,
                 due_at=due,
             )

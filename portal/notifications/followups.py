@@ -6,9 +6,8 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from portal.db.database import Database
-from portal.db.outbox import OutboxRow
+from portal.db.outbox import OutboxRow, dedupe_key, enqueue
 from portal.notifications import kinds
-from portal.notifications.outbox import dedupe_key, enqueue
 
 FEEDBACK_REMINDERS = 5
 FEEDBACK_HOUR = time(10, 0)

@@ -14,11 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from portal.db.database import Database
-from portal.db.outbox import OutboxRow
-from portal.directory.service import RoleSources
-from portal.i18n import Catalogs
-from portal.notifications import calendar, kinds, tasks
-from portal.notifications.context import (
+from portal.db.message_view import (
     InterviewInfo,
     Recipient,
     interviews_between,
@@ -27,6 +23,10 @@ from portal.notifications.context import (
     person_names,
     submitted_feedback,
 )
+from portal.db.outbox import OutboxRow
+from portal.directory.service import RoleSources
+from portal.i18n import Catalogs
+from portal.notifications import calendar, kinds, tasks
 from portal.notifications.followups import enqueue_next_feedback
 from portal.notifications.outcomes import Dead, Effect, Outcome, Sent, Skipped
 from portal.notifications.render import Draft, Voice, render

@@ -8,9 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from portal.db.database import Database
-from portal.db.outbox import OutboxRow, mark_sent_many, update_claimed
+from portal.db.outbox import OutboxRow, mark_sent_many, release, update_claimed
 from portal.notifications import kinds
-from portal.notifications.claim import release
 from portal.notifications.followups import enqueue_calendar_sync
 from portal.notifications.outcomes import Dead, Outcome, Released, Retry, Sent, Skipped
 

@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from portal.db.database import Database
+from portal.db.message_view import Recipient
 from portal.db.outbox import OutboxRow
 from portal.db.people import deactivate, get_person_by_userid, upsert_member
 from portal.directory.roles import compute_role
 from portal.directory.service import load_role_policy, profile_of
 from portal.i18n import N_
-from portal.notifications.context import Recipient
 from portal.notifications.outcomes import Outcome, Sent
 from portal.wecom import UnknownUser, WeComError, WeComUser
 

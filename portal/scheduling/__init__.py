@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal.errors import DomainError
 from portal.scheduling.candidate_rules import (
     Decision,
     can_cancel,
@@ -36,7 +37,7 @@ from portal.scheduling.feedback import (
     visible_feedback,
 )
 from portal.scheduling.fields import RawForm, ValidationFailed
-from portal.scheduling.messages import N_, DomainError
+from portal.scheduling.messages import N_
 from portal.scheduling.slots import MAX_DURATION, MIN_DURATION, InvalidSlot, Slot
 from portal.scheduling.states import (
     EARLY_WINDOW,

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 
-from portal.scheduling.messages import N_, DomainError
+from portal.errors import DomainError
+from portal.scheduling.messages import N_
 from portal.scheduling.slots import Slot
 from portal.scheduling.states import Status
 from portal.scheduling.timezones import local_date, utc_to_local, week_start

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
-from portal.scheduling.messages import N_, DomainError
+from portal.errors import DomainError
+from portal.scheduling.messages import N_
 
 ALREADY_SUBMITTED = N_("This feedback has been submitted and can no longer be changed.")
 NOT_YOURS = N_("You can only edit your own feedback for interviews you are on.")

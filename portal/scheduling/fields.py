@@ -16,7 +16,8 @@ from datetime import date, datetime, time
 from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from portal.scheduling.messages import N_, DomainError
+from portal.errors import DomainError
+from portal.scheduling.messages import N_
 from portal.scheduling.timezones import NonexistentLocalTime, UnknownTimeZone, local_to_utc, zone
 
 REQUIRED = N_("This field is required.")

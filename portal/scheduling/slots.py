@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from portal.scheduling.messages import N_, DomainError
+from portal.errors import DomainError
+from portal.scheduling.messages import N_
 
 MIN_DURATION = timedelta(minutes=15)
 MAX_DURATION = timedelta(hours=8)

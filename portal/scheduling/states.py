@@ -25,7 +25,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from portal.scheduling.messages import N_, DomainError
+from portal.errors import DomainError
+from portal.scheduling.messages import N_
 
 EARLY_WINDOW = timedelta(minutes=15)
 

@@ -20,7 +20,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from portal.scheduling.messages import N_, DomainError
+from portal.errors import DomainError
+from portal.scheduling.messages import N_
 
 UNKNOWN_ZONE = N_("Unknown time zone: %(zone)s.")
 NONEXISTENT_TIME = N_(

@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from portal.db.audit import Actor, list_entries
 from portal.db.people import Person, search_people
-from portal.directory.errors import WeComUnreachable
+from portal.directory.errors import from_wecom
 from portal.directory.service import ROLE_CHOICES, change_active, change_role
 from portal.directory.sync import sync_contacts
 from portal.errors import BadRequest
@@ -15,6 +15,7 @@ from portal.i18n import N_
 from portal.web.access import Access, current_user
 from portal.web.htmx import HtmxDetails
 from portal.web.navigation import ROLE_LABELS
+from portal.web.paging import page_number
 from portal.web.rendering import render, translate
 from portal.web.routing import route
 from portal.web.state import app_state, current_time
@@ -26,11 +27,6 @@ ROLE_CHOICE_LABELS = {
     "hr": N_("HR coordinator"),
     "interviewer": N_("Interviewer"),
 }
-
-
-def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 async def _admin(request: Request) -> Person:
@@ -54,7 +50,7 @@ def _people_context(request: Request, page: object, query: str) -> dict[str, obj
 async def people(request: Request) -> Response:
     query = request.query_params.get("q", "")[:100]
     page = await search_people(
-        app_state(request)["db"], query=query, page=_page_number(request), per_page=PER_PAGE
+        app_state(request)["db"], query=query, page=page_number(request), per_page=PER_PAGE
     )
     return render(
         request,
@@ -115,7 +111,7 @@ async def run_sync(request: Request) -> Response:
             actor=Actor("person", admin.wecom_userid),
         )
     except WeComError as exc:
-        raise WeComUnreachable() from exc
+        raise from_wecom(exc) from exc
     page = await search_people(state["db"], page=1, per_page=PER_PAGE)
     context = _people_context(request, page, "") | {
         "report": report,
@@ -127,7 +123,7 @@ async def run_sync(request: Request) -> Response:
 async def audit(request: Request) -> Response:
     action = request.query_params.get("action") or None
     page = await list_entries(
-        app_state(request)["db"], page=_page_number(request), per_page=50, action=action
+        app_state(request)["db"], page=page_number(request), per_page=50, action=action
     )
     return render(
         request,

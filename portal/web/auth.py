@@ -7,14 +7,13 @@ local path. Codes, states and tokens never reach a log.
 from __future__ import annotations
 
 import hmac
-import logging
 import secrets
 from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from portal.directory.errors import NotAMember, SignInExpired, WeComUnreachable
+from portal.directory.errors import NotAMember, SignInExpired, from_wecom
 from portal.directory.service import sign_in
 from portal.web.access import SESSION_PERSON, Access, current_user
 from portal.web.csrf import rotate_csrf_token
@@ -23,9 +22,7 @@ from portal.web.language import SESSION_KEY as LANGUAGE_KEY
 from portal.web.rendering import language_of, render
 from portal.web.routing import route
 from portal.web.state import app_state, current_time
-from portal.wecom import InvalidCode, NonMember, SystemBusy, WeComError, WeComUnavailable
-
-log = logging.getLogger(__name__)
+from portal.wecom import NonMember, WeComError
 
 OAUTH_KEY = "oauth"
 STATE_LIFETIME_S = 10 * 60
@@ -91,13 +88,8 @@ async def callback(request: Request) -> Response:
     state = app_state(request)
     try:
         identity = await state["wecom"].oauth.get_user_info(code)
-    except InvalidCode as exc:
-        raise SignInExpired() from exc
-    except (WeComUnavailable, SystemBusy) as exc:
-        raise WeComUnreachable() from exc
     except WeComError as exc:
-        log.warning("sign-in: code exchange refused with errcode %s", exc.errcode)
-        raise SignInExpired() from exc
+        raise from_wecom(exc) from exc
     if isinstance(identity, NonMember):
         raise NotAMember()
     person = await sign_in(

@@ -11,7 +11,6 @@ from starlette.responses import RedirectResponse, Response
 
 from portal.errors import PortalError
 from portal.i18n import N_
-from portal.scheduling.messages import DomainError
 from portal.web.access import LoginRequired
 from portal.web.htmx import HtmxDetails, hx_redirect, retarget
 from portal.web.middleware import loggable_path
@@ -60,13 +59,6 @@ async def portal_error(request: Request, exc: Exception) -> Response:
     return error_response(request, exc.status, exc.message, exc.action, exc.params)
 
 
-async def domain_error(request: Request, exc: Exception) -> Response:
-    """Rule violations from `portal.scheduling` (pure code, so not a PortalError)."""
-    assert isinstance(exc, DomainError)
-    log.info("%s %s refused: %s", request.method, loggable_path(request.url.path), exc.message)
-    return error_response(request, exc.status, exc.message, None, dict(exc.params))
-
-
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     message = STATUS_MESSAGES.get(exc.status_code, STATUS_MESSAGES[400])
@@ -92,7 +84,6 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 EXCEPTION_HANDLERS = {
     PortalError: portal_error,
-    DomainError: domain_error,
     HTTPException: http_error,
     LoginRequired: login_required,
     Exception: server_error,

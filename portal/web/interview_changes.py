@@ -26,8 +26,6 @@ from portal.web.rendering import render, translate
 from portal.web.routing import route
 from portal.web.state import app_state, current_time
 
-REFUSALS = (DomainError, service.StaleInterview)
-
 
 async def _detail(request: Request) -> InterviewDetail:
     detail = await get_detail(app_state(request)["db"], request.path_params["interview_id"])
@@ -41,7 +39,7 @@ def _page(
     page: str,
     detail: InterviewDetail,
     values: dict[str, str],
-    refusal: Exception | None = None,
+    refusal: DomainError | None = None,
 ) -> Response:
     names = {m.person_id: m.display_name for m in detail.panel}
     context: dict[str, Any] = labels(request) | {
@@ -88,7 +86,7 @@ async def reschedule(request: Request) -> Response:
             now=current_time(request),
             policy=policy(request),
         )
-    except REFUSALS as exc:
+    except DomainError as exc:
         values = values_of(detail) | raw_values(form) | {"interview_id": str(detail.id)}
         return _page(request, "reschedule", detail, values, exc)
     return to_detail(request, detail)
@@ -114,7 +112,7 @@ async def cancel(request: Request) -> Response:
             actor=user,
             now=current_time(request),
         )
-    except REFUSALS as exc:
+    except DomainError as exc:
         values = values_of(detail) | {"reason": str(form.get("reason") or "")}
         values["version"] = str(form.get("version") or detail.version)
         return _page(request, "cancel", detail, values, exc)

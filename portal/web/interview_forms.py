@@ -37,8 +37,6 @@ from portal.web.rendering import render, translate
 from portal.web.routing import route
 from portal.web.state import app_state, current_time
 
-REFUSALS = (DomainError, service.StaleInterview)
-
 
 async def _user(request: Request) -> Person:
     user = await current_user(request)
@@ -52,7 +50,7 @@ async def render_form(
     ids: list[int],
     *,
     detail: InterviewDetail | None = None,
-    refusal: Exception | None = None,
+    refusal: DomainError | None = None,
 ) -> Response:
     """The interview form, new or edit, with whatever went wrong on the last save."""
     profiles = await picked_profiles(request, ids)
@@ -105,7 +103,7 @@ async def create(request: Request) -> Response:
             now=current_time(request),
             policy=policy(request),
         )
-    except REFUSALS as exc:
+    except DomainError as exc:
         return await render_form(
             request, raw_values(form), picked_ids(form.getlist("interviewer_ids")), refusal=exc
         )
@@ -142,7 +140,7 @@ async def update(request: Request) -> Response:
             now=current_time(request),
             policy=policy(request),
         )
-    except REFUSALS as exc:
+    except DomainError as exc:
         values = raw_values(form)
         return await render_form(
             request, values, picked_ids(form.getlist("interviewer_ids")), detail=detail, refusal=exc
@@ -181,7 +179,7 @@ async def check(request: Request) -> Response:
 async def search_interviewers(request: Request) -> Response:
     query = request.query_params.get("q", "")[:100]
     found = await search_people(app_state(request)["db"], query=query, per_page=8, active_only=True)
-    return render(request, "interviews/_people_options.html", {"people": found.people})
+    return render(request, "interviews/_people_options.html", {"people": found.items})
 
 
 async def interviewer_chip(request: Request) -> Response:

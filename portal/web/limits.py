@@ -8,8 +8,7 @@ from babel.dates import get_day_names
 from starlette.requests import Request
 from starlette.responses import Response
 
-from portal.db.interviewers import InterviewerProfile
-from portal.db.person_limits import limits_of
+from portal.db.interviewers import InterviewerProfile, limits_of
 from portal.directory.limits import change_limits, get_profile
 from portal.i18n import N_
 from portal.scheduling import ValidationFailed, WorkingHours

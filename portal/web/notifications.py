@@ -22,6 +22,7 @@ from portal.notifications.admin import discard_dead_letter, retry_dead_letter
 from portal.notifications.kinds import ALL_KINDS, KIND_LABELS
 from portal.web.access import Access, current_user
 from portal.web.htmx import HtmxDetails
+from portal.web.paging import page_number
 from portal.web.rendering import render, translate
 from portal.web.routing import route
 from portal.web.state import app_state, current_time
@@ -67,14 +68,12 @@ class StatusLink:
     current: bool
 
 
-def _filters(request: Request) -> tuple[OutboxFilter, int]:
+def _filter(request: Request) -> OutboxFilter:
     query = request.query_params
     status = query.get("status") if query.get("status") in STATUSES else None
     kind = query.get("kind") if query.get("kind") in ALL_KINDS else None
     recipient = query.get("recipient", "").strip()[:64] or None
-    raw_page = query.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100_000 else 1
-    return OutboxFilter(status=status, kind=kind, recipient=recipient), page
+    return OutboxFilter(status=status, kind=kind, recipient=recipient)
 
 
 def _query(where: OutboxFilter, **changes: object) -> str:
@@ -102,15 +101,15 @@ async def _person(request: Request) -> Person:
 
 
 async def overview(request: Request) -> Response:
-    where, page = _filters(request)
+    where = _filter(request)
     db = app_state(request)["db"]
     counts = await status_counts(db)
-    found = await list_rows(db, where, page=page, per_page=PER_PAGE)
+    found = await list_rows(db, where, page=page_number(request), per_page=PER_PAGE)
     base = request.url_for("notifications:list").path
     context = {
         "where": where,
         "page": found,
-        "rows": [_view(request, row) for row in found.rows],
+        "rows": [_view(request, row) for row in found.items],
         "dead_count": counts["dead"],
         "statuses": [
             StatusLink(

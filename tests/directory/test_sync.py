@@ -43,8 +43,8 @@ async def test_sync_twice_changes_nothing(
     assert (again.added, again.updated, again.deactivated) == (0, 0, 0)
     assert again.unchanged == ACTIVE_DEMO_MEMBERS
     audit = await list_entries(db, action="contacts_sync")
-    assert audit.total == 2 and audit.entries[0].detail is not None
-    assert audit.entries[0].detail["unchanged"] == ACTIVE_DEMO_MEMBERS
+    assert audit.total == 2 and audit.items[0].detail is not None
+    assert audit.items[0].detail["unchanged"] == ACTIVE_DEMO_MEMBERS
 
 
 async def test_sync_member_gone_from_wecom_is_deactivated_not_deleted(
@@ -87,7 +87,7 @@ async def test_sync_keeps_admin_role_override_and_block(
     other_after = await get_person_by_userid(db, "wangfang")
     assert target_after and target_after.role == "hr" and target_after.role_override == "hr"
     assert other_after and not other_after.active and other_after.blocked
-    actions = {entry.action for entry in (await list_entries(db)).entries}
+    actions = {entry.action for entry in (await list_entries(db)).items}
     assert {"role_changed", "person_deactivated", "contacts_sync"} <= actions
 
 

@@ -7,10 +7,9 @@ import sqlalchemy as sa
 
 from portal.db.audit import list_entries
 from portal.db.database import Database
-from portal.db.outbox import dead_letter_count, get_row
+from portal.db.outbox import dead_letter_count, enqueue, get_row
 from portal.db.tables import outbox
 from portal.notifications import kinds
-from portal.notifications.outbox import enqueue
 from tests.conftest import Auth
 from tests.factories import force_dead_letter
 from tests.support.html import attr, one, soup, text
@@ -90,7 +89,7 @@ async def test_notifications_retry_puts_dead_letter_back_and_is_audited(
     row = await get_row(db, dead)
     assert row is not None and row.status == "pending" and row.attempts == 0
     assert await dead_letter_count(db) == 0
-    entries = (await list_entries(db, action="notification_retried")).entries
+    entries = (await list_entries(db, action="notification_retried")).items
     assert [(e.actor_id, e.target_id) for e in entries] == [("zhaolei", str(dead))]
 
 
@@ -107,7 +106,7 @@ async def test_notifications_discard_dead_letter_is_audited(
     assert (
         row is not None and row.status == "cancelled" and row.last_error == "discarded by liuyang"
     )
-    assert len((await list_entries(db, action="notification_discarded")).entries) == 1
+    assert len((await list_entries(db, action="notification_discarded")).items) == 1
 
 
 async def test_notifications_retry_of_a_live_row_is_a_conflict(

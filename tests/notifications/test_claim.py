@@ -9,11 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from portal.db.database import Database
-from portal.db.outbox import get_row, update_claimed
+from portal.db.outbox import enqueue, get_row, release, update_claimed
 from portal.db.tables import outbox
 from portal.notifications import kinds
-from portal.notifications.claim import claim, release
-from portal.notifications.outbox import enqueue
+from portal.notifications.claim import claim
 from portal.notifications.pacing import WECOM_LIMITS
 from tests.support.when import NOW
 

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 
 from portal.clock import FrozenClock
 from portal.db.database import Database
+from portal.db.outbox import enqueue
 from portal.db.tables import outbox
 from portal.notifications.digest import digest_slot, enqueue_digests
 from portal.notifications.followups import next_working_morning
 from portal.notifications.kinds import DAILY_DIGEST
-from portal.notifications.outbox import enqueue
 from portal.notifications.worker import OutboxWorker
 from tests.factories import add_candidate, add_interview, add_person, add_position
 from tests.notifications.conftest import Drain, statuses

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from portal.db.message_view import InterviewInfo, Panelist, Recipient
 from portal.db.outbox import OutboxRow
 from portal.i18n import Catalogs
 from portal.notifications import kinds
-from portal.notifications.context import InterviewInfo, Panelist, Recipient
 from portal.notifications.render import RENDERERS, Draft, Voice, render
 from portal.wecom import ButtonInteractionCard, TextNoticeCard, build_send_body
 from tests.support.when import NOW, SHANGHAI, WEDNESDAY, days_after, local_day, next_weekday_at

@@ -7,8 +7,8 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 
 import portal.scheduling as scheduling
-from portal.scheduling import conflicts, fields, states, timezones
-from portal.scheduling.messages import N_, DomainError
+from portal.scheduling import DomainError, conflicts, fields, states, timezones
+from portal.scheduling.messages import N_
 
 PACKAGE = Path(scheduling.__file__).parent
 

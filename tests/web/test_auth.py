@@ -266,3 +266,16 @@ async def test_language_switch_signed_in_saves_person_setting(
     await auth.login_as(demo.DEMO_HR_USERID)
     page = soup(await client.get("/", headers={"Accept-Language": "zh-CN"}))
     assert text(page, "h1").startswith("Hello")
+
+
+async def test_callback_wecom_refuses_our_settings_is_503_for_an_admin(
+    client: httpx.AsyncClient, auth: Auth, sandbox: SandboxControl
+) -> None:
+    state = await auth.start()
+    code = sandbox.code_for(demo.DEMO_HR_USERID)
+    sandbox.fault(path="auth/getuserinfo", errcode=60020, times=1)
+    response = await client.get(
+        "/auth/callback", params={"code": code, "state": state}, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 503
+    assert "An administrator must correct them." in text(soup(response), ".error-page h1")

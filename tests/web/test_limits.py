@@ -137,7 +137,7 @@ async def test_limits_change_is_audited(
     client: httpx.AsyncClient, auth: Auth, db: Database, zhangwei: int
 ) -> None:
     await post(client, auth, zhangwei, LIMITS)
-    entries = (await list_entries(db, action="limits_changed")).entries
+    entries = (await list_entries(db, action="limits_changed")).items
     assert [(e.actor_id, e.target_id) for e in entries] == [("liuyang", str(zhangwei))]
     detail = entries[0].detail
     assert detail is not None and detail["from"]["work_days"] is None

@@ -161,7 +161,7 @@ async def test_settings_change_is_audited_once(
     await auth.login_as("zhangwei")
     await save(client, auth, timezone="Asia/Tokyo")
     await save(client, auth, timezone="Asia/Tokyo")  # nothing changes: nothing to record
-    entries = (await list_entries(db, action="settings_changed")).entries
+    entries = (await list_entries(db, action="settings_changed")).items
     me = await person(db, "zhangwei")
     assert [(e.actor_id, e.target_id) for e in entries] == [("zhangwei", str(me.id))]
     assert entries[0].detail == {

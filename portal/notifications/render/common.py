@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.db.message_view import InterviewInfo, Recipient
 from portal.db.outbox import OutboxRow
-from portal.notifications.context import InterviewInfo, Recipient
 from portal.notifications.render.voice import Voice, clip
 from portal.wecom import CardLink, CardSource, CardTitle, HorizontalItem, TextNoticeCard
 

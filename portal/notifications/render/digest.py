@@ -6,7 +6,7 @@ from datetime import date
 
 from babel.dates import format_date
 
-from portal.notifications.context import InterviewInfo
+from portal.db.message_view import InterviewInfo
 from portal.notifications.render.common import Draft, source, subject, task_id
 from portal.wecom import CardLink, CardTitle, HorizontalItem, Message, TextNoticeCard
 
