@@ -120,7 +120,7 @@ def bare_app(database_url: str) -> Any:
     from starlette.routing import Route
 
     from portal.app import build_routes
-    from portal.web.templating import build_templates
+    from portal.web.core.templating import build_templates
 
     templates = build_templates()
     context = constant_context()
@@ -138,9 +138,9 @@ def constant_context() -> dict[str, Any]:
     from portal.i18n import LANGUAGE_NAMES, Catalogs
     from portal.interviews.board import BoardFilters, build_board
     from portal.scheduling import RECOMMENDATION_LABELS, STATUS_LABELS, Status
-    from portal.web.live_anchors import LiveAnchor
-    from portal.web.navigation import NavItem
-    from portal.web.rendering import HTMX_CONFIG
+    from portal.web.core.live_anchors import LiveAnchor
+    from portal.web.core.navigation import NavItem
+    from portal.web.core.rendering import HTMX_CONFIG
 
     language, now = Catalogs().get("en"), datetime.now(UTC)
     today = local_date(now, ZONE)

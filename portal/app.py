@@ -15,57 +15,43 @@ from starlette.types import ASGIApp
 
 from portal.clock import SYSTEM_CLOCK, Clock
 from portal.i18n import Catalogs
-from portal.jobs import run_jobs
-from portal.services import build_sandbox, open_state, worker_jobs
+from portal.periodic import run_jobs
 from portal.settings import Settings
 from portal.web import (
-    admin,
     auth,
-    candidate,
-    candidates,
-    health,
     home,
-    interview_changes,
-    interview_forms,
     interviews,
-    limits,
-    links_admin,
+    live,
     mine,
     notifications,
-    positions,
-    week,
+    people,
+    records,
+    share,
+    wecom_events,
 )
-from portal.web import callbacks as wecom_callbacks
-from portal.web import live as live_status
-from portal.web import settings as settings_page
-from portal.web.errors import EXCEPTION_HANDLERS
-from portal.web.middleware import RequestLogMiddleware, SecurityHeadersMiddleware
-from portal.web.state import AppState
-from portal.web.templating import STATIC_DIR, build_templates
+from portal.web.core.errors import EXCEPTION_HANDLERS
+from portal.web.core.middleware import RequestLogMiddleware, SecurityHeadersMiddleware
+from portal.web.core.routing import Area
+from portal.web.core.state import AppState
+from portal.web.core.templating import STATIC_DIR, build_templates
+from portal.wiring import build_sandbox, open_state, worker_jobs
 
 SESSION_COOKIE = "portal_session"
 
 
 def build_routes(settings: Settings, sandbox: ASGIApp | None) -> list[BaseRoute]:
+    """Each area of the portal mounted under its name (`url_for("interviews:board")`)."""
     routes: list[BaseRoute] = [
-        *home.routes,
-        *health.routes,
-        *auth.routes,
-        *admin.routes,
-        *candidate.routes,
-        *links_admin.routes,
-        *wecom_callbacks.routes,
-        *notifications.routes,
-        *live_status.routes,
-        *interviews.routes,
-        *interview_forms.routes,
-        *interview_changes.routes,
-        *week.routes,
-        *candidates.routes,
-        *positions.routes,
-        *mine.routes,
-        *settings_page.routes,
-        *limits.routes,
+        Area("home", home.routes),
+        Area("auth", auth.routes),
+        Area("interviews", interviews.routes),
+        Area("mine", mine.routes),
+        Area("share", share.routes),
+        Area("people", people.routes),
+        Area("records", records.routes),
+        Area("notifications", notifications.routes),
+        Area("live", live.routes),
+        Area("wecom_events", wecom_events.routes),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     if settings.sandbox_mount and sandbox is not None:

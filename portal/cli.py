@@ -59,8 +59,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     import asyncio
 
+    from portal.background import run_worker
     from portal.logs import configure_logging
-    from portal.worker import run_worker
 
     settings = _settings(args)
     configure_logging(settings.log_level)
@@ -71,10 +71,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_sync_contacts(args: argparse.Namespace) -> int:
     import asyncio
 
+    from portal.background import sync_contacts_once
     from portal.directory.errors import from_wecom
     from portal.logs import configure_logging
     from portal.wecom import WeComError
-    from portal.worker import sync_contacts_once
 
     settings = _settings(args)
     configure_logging("WARNING")

@@ -16,8 +16,8 @@ from portal.db.interviews import count_interviews
 from portal.db.people import Person, get_person_by_userid
 from portal.db.positions import PositionFields
 from portal.interviews import service
-from portal.interviews.records import save_candidate, save_position
 from portal.live import LiveEvent
+from portal.records import save_candidate, save_position
 from portal.scheduling import (
     ActorKind,
     InterviewDraft,

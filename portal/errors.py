@@ -6,7 +6,7 @@
     ├── NotFound                    404
     ├── Conflict                    409
     ├── Gone                        410
-    ├── TooManyAttempts             429  (portal.candidates.ratelimit)
+    ├── TooManyAttempts             429  (portal.share.ratelimit)
     ├── ServiceUnavailable          503  (WeComUnreachable, WeComMisconfigured)
     └── DomainError                 422  a rule said no; the form it came from shows it inline
                                          (portal.scheduling, use-case refusals, StaleInterview)

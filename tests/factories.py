@@ -29,22 +29,21 @@ from portal.db.candidates import CandidateFields, insert_candidate
 from portal.db.database import Database
 from portal.db.feedback import write_feedback
 from portal.db.interview_writes import insert_interview, put_on_panel
-from portal.db.links import create_link, link_expiry
 from portal.db.outbox import dedupe_key, enqueue
 from portal.db.people import (
     MemberProfile,
     Person,
     get_person_by_userid,
     set_preferences,
-    set_settings,
     upsert_member,
 )
 from portal.db.positions import PositionFields, insert_position
+from portal.db.share_links import create_link, link_expiry
 from portal.db.tables import interviews, outbox, share_links
 from portal.i18n import DEFAULT_LANGUAGE
-from portal.links import sign_candidate_link
 from portal.live import LiveEvent
 from portal.scheduling import InterviewDraft, Scorecard, Slot
+from portal.share.signing import sign_candidate_link
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.when import NOW
 
@@ -101,9 +100,9 @@ async def add_person(
         f"{userid}@corp.example",
     )
     person, _ = await upsert_member(db, profile, role=role or known_role or "interviewer", now=now)
-    if digest or timezone is not None:
-        # The settings page saves all three at once (language included).
-        await set_settings(
+    if digest or timezone is not None or locale is not None:
+        # The preferences page saves all three at once (language included).
+        await set_preferences(
             db,
             person.id,
             locale=locale or DEFAULT_LANGUAGE,
@@ -111,8 +110,6 @@ async def add_person(
             digest_opt_in=digest,
             now=now,
         )
-    elif locale is not None:
-        await set_preferences(db, person.id, locale=locale)  # the language switch
     found = await get_person_by_userid(db, userid)
     assert found is not None
     return found

@@ -152,18 +152,6 @@ async def set_active(
 
 
 async def set_preferences(
-    db: Database, person_id: int, *, locale: str | None = None, timezone: str | None = None
-) -> None:
-    values: dict[str, Any] = {}
-    if locale is not None:
-        values["locale"] = locale
-    if timezone is not None:
-        values["timezone"] = timezone
-    if values:
-        await db.execute(people.update().where(people.c.id == person_id).values(**values))
-
-
-async def set_settings(
     db: Database,
     person_id: int,
     *,

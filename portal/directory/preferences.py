@@ -1,4 +1,4 @@
-"""A person changes their own settings: language, time zone and (HR) the morning digest."""
+"""A person changes their own preferences: language, time zone and (HR) the morning digest."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ from datetime import datetime
 from portal.db import audit
 from portal.db.audit import Actor
 from portal.db.database import Database
-from portal.db.people import Person, get_person, set_settings
+from portal.db.people import Person, get_person, set_preferences
 
 
 @dataclass(frozen=True)
-class SettingsChoice:
+class PreferencesChoice:
     locale: str
     timezone: str | None  # None: the company's zone
     digest_opt_in: bool | None  # None: not offered (only HR get the digest)
 
 
-async def change_settings(
-    db: Database, *, person: Person, choice: SettingsChoice, now: datetime
+async def change_preferences(
+    db: Database, *, person: Person, choice: PreferencesChoice, now: datetime
 ) -> Person:
     """Save the choice if it changes anything, recording the differences in the audit log."""
     digest = person.digest_opt_in if choice.digest_opt_in is None else choice.digest_opt_in
@@ -33,7 +33,7 @@ async def change_settings(
     if not changes:
         return person
     async with db.transaction():
-        await set_settings(
+        await set_preferences(
             db,
             person.id,
             locale=choice.locale,

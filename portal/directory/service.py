@@ -22,11 +22,11 @@ from portal.db.people import (
     set_role_override,
     upsert_member,
 )
-from portal.directory.errors import MemberInactive, from_wecom
+from portal.directory.errors import MemberInactive, NotAMember, from_wecom
 from portal.directory.roles import Role, RolePolicy, compute_role
 from portal.errors import BadRequest, NotFound
 from portal.i18n import N_
-from portal.wecom import WeComClient, WeComError, WeComUser
+from portal.wecom import NonMember, WeComClient, WeComError, WeComUser
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,29 @@ async def sign_in(
             ip=ip,
         )
     return person
+
+
+async def sign_in_with_code(
+    db: Database,
+    wecom: WeComClient,
+    sources: RoleSources,
+    *,
+    code: str,
+    ip: str | None,
+    now: datetime,
+) -> Person:
+    """Exchange an OAuth `code` for the member it names, and sign them in.
+
+    WeCom answers a code from someone outside the company with a non-member identity;
+    they are refused (`NotAMember`) before anything is written.
+    """
+    try:
+        identity = await wecom.oauth.get_user_info(code)
+    except WeComError as exc:
+        raise from_wecom(exc) from exc
+    if isinstance(identity, NonMember):
+        raise NotAMember()
+    return await sign_in(db, wecom, sources, userid=identity.userid, ip=ip, now=now)
 
 
 ROLE_CHOICES = ("auto", Role.HR.value, Role.INTERVIEWER.value)

@@ -26,9 +26,9 @@ from portal.db.interview_writes import (
 )
 from portal.db.interviewers import interviewer_profiles
 from portal.db.interviews import InterviewDetail
-from portal.db.links import create_link, extend_for_interview, link_expiry
 from portal.db.people import Person
 from portal.db.reschedule_requests import mark_handled
+from portal.db.share_links import create_link, extend_for_interview, link_expiry
 from portal.interviews import notify
 from portal.interviews.checks import (
     DEFAULT_POLICY,

@@ -1,19 +1,45 @@
-"""HR's hand on the outbox: put a dead letter back in the queue, or give up on it (audited)."""
+"""HR's hand on the outbox: what it holds, and putting a dead letter back in the queue or giving
+up on it (audited)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from portal.db import audit
 from portal.db.audit import Actor
 from portal.db.database import Database
-from portal.db.outbox import OutboxRow, discard_dead, get_row, retry_dead
+from portal.db.listing import Page
+from portal.db.outbox import (
+    OutboxFilter,
+    OutboxRow,
+    discard_dead,
+    get_row,
+    list_rows,
+    retry_dead,
+    status_counts,
+)
 from portal.db.people import Person
 from portal.errors import Conflict, NotFound
 from portal.i18n import N_
 
 NOT_DEAD = N_("Only dead letters can be retried or discarded; this one has moved on.")
+
+
+@dataclass(frozen=True)
+class Overview:
+    """One page of the outbox under a filter, and how many rows each status holds overall."""
+
+    page: Page[OutboxRow]
+    counts: dict[str, int]
+
+
+async def outbox_overview(
+    db: Database, where: OutboxFilter, *, page: int, per_page: int
+) -> Overview:
+    counts = await status_counts(db)
+    return Overview(await list_rows(db, where, page=page, per_page=per_page), counts)
 
 
 async def _act(

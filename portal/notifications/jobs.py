@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from portal.clock import Clock
-from portal.db.callbacks import prune_events
 from portal.db.database import Database
+from portal.db.wecom_events import prune_events
 from portal.directory.service import RoleSources
 from portal.i18n import Catalogs
-from portal.jobs import Job
 from portal.notifications.digest import enqueue_digests
 from portal.notifications.prepare import Services
 from portal.notifications.worker import OutboxWorker
+from portal.periodic import Job
 from portal.settings import Settings
 from portal.wecom import WeComClient
 

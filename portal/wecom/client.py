@@ -100,7 +100,6 @@ class WeComClient:
         self._rng = rng
         self._sleep = sleep
         self.clock = clock  # Unix seconds; the portal passes its own clock
-        install_log_redaction()
         self.tokens = TokenManager(
             token_store,
             corp_id=corp_id,
@@ -263,7 +262,11 @@ class RedactSecrets(logging.Filter):
 
 
 def install_log_redaction(logger_name: str = "httpx") -> None:
-    """Attach `RedactSecrets` to `logger_name` once; the app calls this at start-up."""
+    """Attach `RedactSecrets` to `logger_name` once (idempotent).
+
+    A process using the client calls this at start-up (the portal does in `open_state`); the
+    client itself leaves global logging alone.
+    """
     logger = logging.getLogger(logger_name)
     if not any(isinstance(f, RedactSecrets) for f in logger.filters):
         logger.addFilter(RedactSecrets())

@@ -13,7 +13,7 @@ from portal.db.reschedule_requests import (
     mark_handled,
     open_reschedule_requests,
 )
-from portal.links import verify_candidate_link
+from portal.share.signing import verify_candidate_link
 from tests.candidate.support import audit_actions, utcnow
 from tests.conftest import TEST_SECRET_KEY, Auth
 from tests.factories import Booked, World

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from portal.db import links
+from portal.db import share_links
 from portal.db.database import Database
 from portal.db.reschedule_requests import (
     Window,
@@ -18,7 +18,7 @@ from tests.factories import World
 
 async def test_create_link_defaults_to_24_hours_after_end(world: World) -> None:
     booked = await world.interview()
-    link = await links.get_link(world.db, booked.link_id)
+    link = await share_links.get_link(world.db, booked.link_id)
     row = await interview_row(world.db, booked.interview_id)
     assert link is not None and link.interview_id == booked.interview_id
     assert link.expires_at == row["ends_at"] + timedelta(hours=24)
@@ -28,11 +28,11 @@ async def test_create_link_defaults_to_24_hours_after_end(world: World) -> None:
 
 async def test_active_link_for_returns_newest_unrevoked(world: World) -> None:
     booked = await world.interview()
-    new_id = await links.regenerate(
+    new_id = await share_links.regenerate(
         world.db, interview_id=booked.interview_id, created_by=None, grace_hours=2, now=utcnow()
     )
-    current = await links.active_link_for(world.db, booked.interview_id)
-    old = await links.get_link(world.db, booked.link_id)
+    current = await share_links.active_link_for(world.db, booked.interview_id)
+    old = await share_links.get_link(world.db, booked.link_id)
     assert current is not None and current.id == new_id != booked.link_id
     assert old is not None and old.state(utcnow()) == "revoked"
     row = await interview_row(world.db, booked.interview_id)
@@ -40,23 +40,23 @@ async def test_active_link_for_returns_newest_unrevoked(world: World) -> None:
 
 
 async def test_regenerate_unknown_interview_returns_none(db: Database) -> None:
-    assert await links.regenerate(db, interview_id=999, created_by=None, now=utcnow()) is None
-    assert await links.interview_ends_at(db, 999) is None
+    assert await share_links.regenerate(db, interview_id=999, created_by=None, now=utcnow()) is None
+    assert await share_links.interview_ends_at(db, 999) is None
 
 
 async def test_revoke_leaves_no_active_link(world: World) -> None:
     booked = await world.interview()
-    assert await links.revoke(world.db, interview_id=booked.interview_id, at=utcnow()) == 1
-    assert await links.revoke(world.db, interview_id=booked.interview_id, at=utcnow()) == 0
-    assert await links.active_link_for(world.db, booked.interview_id) is None
+    assert await share_links.revoke(world.db, interview_id=booked.interview_id, at=utcnow()) == 1
+    assert await share_links.revoke(world.db, interview_id=booked.interview_id, at=utcnow()) == 0
+    assert await share_links.active_link_for(world.db, booked.interview_id) is None
 
 
 async def test_extend_for_interview_follows_new_end(world: World) -> None:
     booked = await world.interview()
     row = await interview_row(world.db, booked.interview_id)
     new_end = row["ends_at"] + timedelta(weeks=4)  # rescheduled four weeks later
-    await links.extend_for_interview(world.db, booked.interview_id, new_end, grace_hours=48)
-    link = await links.get_link(world.db, booked.link_id)
+    await share_links.extend_for_interview(world.db, booked.interview_id, new_end, grace_hours=48)
+    link = await share_links.get_link(world.db, booked.link_id)
     assert link is not None and link.expires_at == new_end + timedelta(hours=48)
     assert link.state(utcnow()) == "active"
 

@@ -12,10 +12,10 @@ from babel.dates import format_time
 from bs4 import Tag
 from icalendar import Calendar
 
-from portal.db import links
+from portal.db import share_links
 from portal.interviews import service
-from portal.links import sign_candidate_link
 from portal.scheduling import CancelDraft
+from portal.share.signing import sign_candidate_link
 from tests.candidate.support import interview_row, utcnow
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import (
@@ -171,7 +171,7 @@ async def test_page_dead_link_is_410_contact_recruiter(
     if how == "expired":
         await force_link_expired(world.db, booked.link_id, at=past)
     else:
-        await links.revoke(world.db, interview_id=booked.interview_id, at=past)
+        await share_links.revoke(world.db, interview_id=booked.interview_id, at=past)
     response = await client.get(booked.path, headers=EN)
     assert response.status_code == 410
     assert "contact your recruiter" in words(soup(response), "#link-gone")
@@ -182,7 +182,7 @@ async def test_page_dead_link_is_410_contact_recruiter(
 async def test_page_regenerated_link_old_token_is_410_new_works(
     client: httpx.AsyncClient, world: World
 ) -> None:
-    from portal.db.links import regenerate
+    from portal.db.share_links import regenerate
 
     booked = await world.interview()
     new_id = await regenerate(
@@ -233,7 +233,7 @@ async def test_no_token_appears_in_any_log_line(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     booked = await world.interview()
-    await links.revoke(world.db, interview_id=booked.interview_id, at=utcnow())
+    await share_links.revoke(world.db, interview_id=booked.interview_id, at=utcnow())
     tampered = booked.token[:-2] + "zz"
     for path in (booked.path, f"/c/{tampered}", f"/c/{tampered}/calendar.ics", "/c/hello"):
         await client.get(path)

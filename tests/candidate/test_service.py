@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from portal.candidates import ratelimit, service
-from portal.candidates.opening import LinkGone, LinkNotFound, open_link
-from portal.candidates.page import actions_for, can_request_reschedule, display_zone
-from portal.db import link_hits
+from portal.db import share_link_hits
 from portal.db.reschedule_requests import open_reschedule_requests
 from portal.live import LiveEvent, Subscription
 from portal.scheduling import Status
+from portal.share import ratelimit, service
+from portal.share.opening import LinkGone, LinkNotFound, open_link
+from portal.share.page import actions_for, can_request_reschedule, display_zone
 from tests.candidate.support import utcnow
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import World
@@ -77,7 +77,9 @@ async def test_rate_limit_counts_across_actions_per_link(world: World) -> None:
     later = now + ratelimit.ANY_ACTION.window + timedelta(seconds=1)
     await ratelimit.admit(world.db, link_id=booked.link_id, action="confirm", now=later)
     since = later - ratelimit.ANY_ACTION.window
-    counted = await link_hits.count_hits(world.db, link_id=booked.link_id, since=since, action=None)
+    counted = await share_link_hits.count_hits(
+        world.db, link_id=booked.link_id, since=since, action=None
+    )
     assert counted == 1  # admitted: the window has moved past the earlier attempts
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.links import (
+from portal.share.signing import (
     CANDIDATE_LINK,
     LinkInvalid,
     candidate_url,

@@ -267,8 +267,8 @@ async def _other_candidate(world: World) -> int:
 
 
 async def test_create_makes_candidate_link_and_reschedule_moves_its_expiry(world: World) -> None:
-    from portal.db.links import active_link_for
     from portal.db.reschedule_requests import Window, add_request, open_reschedule_requests
+    from portal.db.share_links import active_link_for
 
     created = await service.create(
         world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW

@@ -12,10 +12,10 @@ from starlette.requests import Request
 from portal.clock import FrozenClock
 from portal.i18n import Catalogs
 from portal.interviews import service
-from portal.services import open_state
 from portal.settings import Settings
-from portal.web.interviews import render_board_row, render_status_fragment
-from portal.web.templating import build_templates
+from portal.web.core.templating import build_templates
+from portal.web.interviews.board import render_board_row, render_status_fragment
+from portal.wiring import open_state
 from tests.factories import World
 from tests.support.html import attr, one, soup
 from tests.support.when import NOW

@@ -17,18 +17,18 @@ from starlette.types import ASGIApp
 from portal.app import create_app
 from portal.clock import FrozenClock
 from portal.settings import Settings
-from portal.web.live import live_routes
-from portal.web.state import AppState
+from portal.web.core.state import AppState
+from portal.web.live import stream
 from tests.conftest import Auth
 from tests.live.support import EventStream, board_row, status_fragment
 from tests.support.sandbox import SandboxControl
 
 
 @pytest.fixture
-def app(settings: Settings, clock: FrozenClock) -> Starlette:
-    app = create_app(settings, clock=clock)
-    app.router.routes[:0] = live_routes(board_row=board_row, interview_status=status_fragment)
-    return app
+def app(settings: Settings, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> Starlette:
+    stand_ins = stream.Fragments(board_row=board_row, interview_status=status_fragment)
+    monkeypatch.setattr(stream, "FRAGMENTS", stand_ins)
+    return create_app(settings, clock=clock)
 
 
 @dataclass

@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message
 
 from portal.db.tables import interviews
-from portal.web.rendering import language_of
-from portal.web.state import app_state
+from portal.web.core.rendering import language_of
+from portal.web.core.state import app_state
 
 
 async def _status(request: Request, interview_id: int) -> str | None:

@@ -6,8 +6,8 @@ import pytest
 from starlette.requests import Request
 
 from portal.live import Published
-from portal.web import sse
-from portal.web.live import Feed, fresh
+from portal.web.core import sse
+from portal.web.live.stream import Feed, fresh
 
 
 def request_with(headers: dict[str, str], query: str = "") -> Request:

@@ -6,10 +6,10 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from portal.db.callbacks import event_count
 from portal.db.database import Database
 from portal.db.people import get_person_by_userid
 from portal.db.tables import interview_interviewers, outbox
+from portal.db.wecom_events import event_count
 from portal.notifications import kinds
 from portal.wecom import WeComCrypto
 from portal.wecom import sandbox as demo

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from portal.clock import FrozenClock
 from portal.settings import Settings
-from portal.web.middleware import CONTENT_SECURITY_POLICY
+from portal.web.core.middleware import CONTENT_SECURITY_POLICY
 from tests.conftest import SettingsFactory
 from tests.support.html import attr, one, soup, text
 

@@ -18,6 +18,7 @@ from portal.wecom import (
     WeComError,
     WeComUnavailable,
 )
+from portal.wecom.client import install_log_redaction
 from portal.wecom.sandbox import DEMO_SECRET
 from tests.support.sandbox import SandboxControl
 from tests.wecom.support import demo_client
@@ -190,6 +191,7 @@ async def test_get_backoff_grows_exponentially_with_jitter(
 async def test_logs_never_contain_token_secret_or_code(
     wecom_client: WeComClient, sandbox: SandboxControl, caplog: pytest.LogCaptureFixture
 ) -> None:
+    install_log_redaction()  # what a process using the client does at start-up
     caplog.set_level(logging.DEBUG)
     code = sandbox.code_for("zhangwei")
     sandbox.fault(path="user/get", errcode=-1, times=1)

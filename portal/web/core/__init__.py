@@ -1,0 +1,1 @@
+"""The web plumbing every area shares: access rules, CSRF, htmx, rendering, SSE, errors, state."""

@@ -1,0 +1,13 @@
+"""Home: the landing page (sends each person to their start page), the language switch, health."""
+
+from portal.web.core.access import Access
+from portal.web.core.routing import route
+from portal.web.home import health, pages
+
+routes = [
+    route("/", pages.landing, name="landing", access=Access.PUBLIC),
+    route(
+        "/language", pages.switch_language, name="language", access=Access.PUBLIC, methods=["POST"]
+    ),
+    route("/healthz", health.healthz, name="health", access=Access.PUBLIC),
+]

@@ -1,0 +1,31 @@
+"""HR's interviews: the board, the week, scheduling forms, reschedule and cancel, status."""
+
+from portal.web.core.access import Access
+from portal.web.core.routing import route
+from portal.web.interviews import board, changes, forms, week
+
+ONE = "/interviews/{interview_id:int}"
+POST = ["POST"]
+
+routes = [
+    route("/board", board.board, name="board", access=Access.HR),
+    route("/week", week.week, name="week", access=Access.HR),
+    route("/week/interviewers", week.busy, name="busy", access=Access.HR),
+    route("/interviews/new", forms.new, name="new", access=Access.HR),
+    route("/interviews", forms.create, name="create", access=Access.HR, methods=POST),
+    route("/interviews/check", forms.check, name="check", access=Access.HR, methods=POST),
+    route(ONE, board.detail_page, name="detail", access=Access.HR),
+    route(f"{ONE}/status", board.change_status, name="status", access=Access.HR, methods=POST),
+    route(f"{ONE}/edit", forms.edit, name="edit", access=Access.HR),
+    route(f"{ONE}/edit", forms.update, name="update", access=Access.HR, methods=POST),
+    route(f"{ONE}/reschedule", changes.reschedule_form, name="reschedule", access=Access.HR),
+    route(
+        f"{ONE}/reschedule",
+        changes.reschedule,
+        name="reschedule_save",
+        access=Access.HR,
+        methods=POST,
+    ),
+    route(f"{ONE}/cancel", changes.cancel_form, name="cancel", access=Access.HR),
+    route(f"{ONE}/cancel", changes.cancel, name="cancel_save", access=Access.HR, methods=POST),
+]

@@ -1,0 +1,154 @@
+"""HR's interview pages: today's board, one interview, status moves; and the live fragments.
+
+Contract with the live stream (`portal/web/live.py`): `render_board_row` and
+`render_status_fragment` return the HTML of `interviews/_board_row.html` (`#interview-<id>`)
+and `mine/_status.html` (`#interview-status-<id>`) for the viewer, or None when the viewer
+should not get it; the stream swaps them by id.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from portal.db.board import list_for_day
+from portal.db.interviews import InterviewDetail, get_detail, status_history
+from portal.db.reschedule_requests import open_reschedule_requests
+from portal.errors import BadRequest
+from portal.interviews import service
+from portal.interviews.board import BoardFilters, build_board
+from portal.interviews.errors import InterviewNotFound
+from portal.scheduling import TERMINAL, ActorKind, Status, day_range, local_date
+from portal.web.core.access import current_user, require_user
+from portal.web.core.htmx import HtmxDetails
+from portal.web.core.live_anchors import board_anchor, interview_anchor
+from portal.web.core.rendering import render, viewer_timezone
+from portal.web.core.state import app_state, current_time
+from portal.web.interviews.views import acts_as, labels, render_fragment, status_view
+
+
+def board_day(request: Request) -> date:
+    """The day asked for (`?day=YYYY-MM-DD`), else today in the viewer's zone."""
+    raw = request.query_params.get("day", "")
+    try:
+        return date.fromisoformat(raw) if len(raw) == 10 else _today(request)
+    except ValueError:
+        return _today(request)
+
+
+def _today(request: Request) -> date:
+    return local_date(current_time(request), viewer_timezone(request))
+
+
+async def board(request: Request) -> Response:
+    day = board_day(request)
+    zone = viewer_timezone(request)
+    interviews = await list_for_day(app_state(request)["db"], day_range=day_range(day, zone))
+    filters = BoardFilters.parse(request.query_params)
+    context = labels(request) | {
+        "board": build_board(interviews, filters),
+        "filters": filters,
+        "day": day,
+        "is_today": day == _today(request),
+        "previous_day": (day - timedelta(days=1)).isoformat(),
+        "next_day": (day + timedelta(days=1)).isoformat(),
+        "statuses": list(Status),
+        "reschedule_requests": {entry.id for entry in interviews if entry.reschedule_requested},
+        "live": await board_anchor(request, day=day.isoformat()),  # live status (live_anchors.py)
+    }
+    return render(request, "interviews/board.html", context, fragment="interviews/_board.html")
+
+
+async def _detail_for_hr(request: Request) -> InterviewDetail:
+    detail = await get_detail(app_state(request)["db"], request.path_params["interview_id"])
+    if detail is None:
+        raise InterviewNotFound()
+    return detail
+
+
+async def detail_page(request: Request) -> Response:
+    db = app_state(request)["db"]
+    user = await require_user(request)
+    detail = await _detail_for_hr(request)
+    _own, feedback = await service.feedback_for(db, detail, person_id=user.id, is_hr=True)
+    actor_kind = acts_as(user, detail) or ActorKind.HR
+    context = labels(request) | {
+        "i": detail,
+        "status": status_view(request, detail, actor_kind, current_time(request)),
+        "feedback": feedback,
+        "history": await status_history(db, detail.id),
+        "editable": detail.status not in TERMINAL,
+        "live": await interview_anchor(request, detail.id),  # live status
+    }
+    return render(request, "interviews/detail.html", context)
+
+
+def parse_target(raw: object) -> Status:
+    """The status a button asks for; anything else is a bad request."""
+    if not isinstance(raw, str) or raw not in Status.__members__.values():
+        raise BadRequest()
+    return Status(raw)
+
+
+async def change_status(request: Request) -> Response:
+    state = app_state(request)
+    user = await require_user(request)
+    target = parse_target((await request.form()).get("target"))
+    detail = await service.change_status(
+        state["db"],
+        state["broadcaster"],
+        interview_id=request.path_params["interview_id"],
+        target=target,
+        actor_kind=ActorKind.HR,
+        actor=user,
+        now=current_time(request),
+    )
+    return status_response(request, detail, ActorKind.HR, "interviews:detail")
+
+
+def status_response(
+    request: Request, detail: InterviewDetail, actor_kind: ActorKind, page: str
+) -> Response:
+    """The refreshed status panel for htmx, else back to the page (post/redirect/get)."""
+    if not HtmxDetails.of(request).request:
+        return RedirectResponse(request.url_for(page, interview_id=detail.id).path, 303)
+    context = labels(request) | {
+        "status": status_view(request, detail, actor_kind, current_time(request))
+    }
+    return render(request, "mine/_status.html", context)
+
+
+async def render_board_row(request: Request, interview_id: int) -> str | None:
+    """The board row for this viewer, or None (not HR, or not on the board's day)."""
+    user = await current_user(request)
+    if user is None or not user.is_hr:
+        return None
+    db = app_state(request)["db"]
+    detail = await get_detail(db, interview_id)
+    if detail is None:
+        return None
+    # The stream's URL carries the board's `day`, so every day's board is live, not just today.
+    shown = day_range(board_day(request), viewer_timezone(request))
+    if detail.starts_at not in shown:
+        return None
+    requests = await open_reschedule_requests(db, [interview_id])
+    context = {"i": detail, "reschedule_requests": set(requests)}
+    return render_fragment(request, "interviews/_board_row.html", context)
+
+
+async def render_status_fragment(request: Request, interview_id: int) -> str | None:
+    """The status panel of one interview for this viewer, or None if they may not see it."""
+    user = await current_user(request)
+    detail = None if user is None else await get_detail(app_state(request)["db"], interview_id)
+    if user is None or detail is None:
+        return None
+    actor_kind = acts_as(user, detail)
+    if actor_kind is None:
+        return None
+    extra: dict[str, Any] = {
+        "status": status_view(request, detail, actor_kind, current_time(request))
+    }
+    return render_fragment(request, "mine/_status.html", extra)

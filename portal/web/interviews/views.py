@@ -1,0 +1,104 @@
+"""What interview pages show, computed in Python: labels, the status panel and its buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+
+from portal.db.interviews import InterviewDetail
+from portal.db.people import Person
+from portal.i18n import N_
+from portal.scheduling import (
+    RECOMMENDATION_LABELS,
+    STATUS_LABELS,
+    ActorKind,
+    Status,
+    allowed_targets,
+)
+from portal.web.core.rendering import base_context, translate
+
+RSVP_LABELS = {
+    "pending": N_("No reply yet"),
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+}
+ACTION_LABELS = {
+    Status.CONFIRMED: N_("Confirm"),
+    Status.CHECKED_IN: N_("Check in"),
+    Status.IN_PROGRESS: N_("Start interview"),
+    Status.COMPLETED: N_("Finish interview"),
+    Status.NO_SHOW: N_("Candidate did not come"),
+}
+
+
+def labels(request: Request) -> dict[str, Any]:
+    """Translated labels the interview templates look up by value, and the detail link base.
+
+    `interview_path` + "/" + id is an interview's HR page: one `url_for` per page rather than
+    one per row (Starlette walks the whole route table for each).
+    """
+    detail = request.url_for("interviews:detail", interview_id=0).path
+    return {
+        "interview_path": detail.removesuffix("/0"),
+        "status_labels": {s.value: translate(request, label) for s, label in STATUS_LABELS.items()},
+        "rsvp_labels": {key: translate(request, label) for key, label in RSVP_LABELS.items()},
+        "recommendation_labels": {
+            r.value: translate(request, label) for r, label in RECOMMENDATION_LABELS.items()
+        },
+    }
+
+
+@dataclass(frozen=True)
+class Action:
+    target: str
+    label: str
+    url: str
+    danger: bool
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """The status badge and the moves this viewer may make now."""
+
+    id: int
+    status: str
+    label: str
+    actions: list[Action]
+    cancel_reason: str | None
+
+
+def acts_as(user: Person, detail: InterviewDetail) -> ActorKind | None:
+    """How `user` acts on this interview: on the panel as an interviewer, else as HR."""
+    if detail.member(user.id) is not None:
+        return ActorKind.INTERVIEWER
+    return ActorKind.HR if user.is_hr else None
+
+
+def status_view(
+    request: Request, detail: InterviewDetail, actor_kind: ActorKind, now: datetime
+) -> StatusView:
+    route = "mine:status" if actor_kind == ActorKind.INTERVIEWER else "interviews:status"
+    url = request.url_for(route, interview_id=detail.id).path
+    targets = allowed_targets(detail.status, actor_kind, now, detail.starts_at, detail.ends_at)
+    actions = [
+        Action(t.value, translate(request, ACTION_LABELS[t]), url, t == Status.NO_SHOW)
+        for t in targets
+        if t in ACTION_LABELS
+    ]
+    label = translate(request, STATUS_LABELS[detail.status])
+    return StatusView(detail.id, detail.status.value, label, actions, detail.cancel_reason)
+
+
+def fragment_context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:
+    """The context a fragment rendered outside a response needs (the live stream's rows)."""
+    return base_context(request) | {"request": request} | labels(request) | extra
+
+
+def render_fragment(request: Request, template: str, extra: dict[str, Any]) -> str:
+    from portal.web.core.state import app_state
+
+    env = app_state(request)["templates"].env
+    return env.get_template(template).render(fragment_context(request, extra))

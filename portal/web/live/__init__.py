@@ -1,0 +1,15 @@
+"""Live status over SSE: the board's rows and one interview's status panel, as they change."""
+
+from portal.web.core.access import Access
+from portal.web.core.routing import route
+from portal.web.live import stream
+
+routes = [
+    route("/live/board", stream.board, name="board", access=Access.HR),
+    route(
+        "/live/interviews/{interview_id:int}",
+        stream.interview,
+        name="interview",
+        access=Access.STAFF,
+    ),
+]

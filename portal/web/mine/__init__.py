@@ -1,0 +1,16 @@
+"""An interviewer's own interviews (the WeCom phone view): list, detail, RSVP, status, feedback."""
+
+from portal.web.core.access import Access
+from portal.web.core.routing import route
+from portal.web.mine import pages
+
+ONE = "/mine/{interview_id:int}"
+POST = ["POST"]
+
+routes = [
+    route("/mine", pages.index, name="list", access=Access.STAFF),
+    route(ONE, pages.detail_page, name="detail", access=Access.STAFF),
+    route(f"{ONE}/rsvp", pages.rsvp, name="rsvp", access=Access.STAFF, methods=POST),
+    route(f"{ONE}/status", pages.change_status, name="status", access=Access.STAFF, methods=POST),
+    route(f"{ONE}/feedback", pages.feedback, name="feedback", access=Access.STAFF, methods=POST),
+]

@@ -1,0 +1,82 @@
+"""Candidates for HR: list and search, create, edit; options for the interview form."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from portal.db.candidates import get_candidate, search_candidates
+from portal.errors import NotFound
+from portal.records import read_candidate, save_candidate
+from portal.scheduling import ValidationFailed
+from portal.web.core.forms import after_post, error_texts
+from portal.web.core.rendering import render
+from portal.web.core.state import app_state, current_time
+
+FIELDS = ("name", "phone", "email", "notes")
+
+
+async def index(request: Request) -> Response:
+    query = request.query_params.get("q", "")[:100]
+    found = await search_candidates(app_state(request)["db"], query=query, limit=100)
+    context = {"candidates": found, "query": query}
+    return render(
+        request, "records/candidates.html", context, fragment="records/_candidate_rows.html"
+    )
+
+
+async def options(request: Request) -> Response:
+    """`<option>`s for the interview form's candidate picker, as HR types."""
+    query = request.query_params.get("candidate_q", "")[:100]
+    found = await search_candidates(app_state(request)["db"], query=query, limit=20)
+    chosen = request.query_params.get("candidate_id", "")
+    return render(
+        request,
+        "records/_candidate_options.html",
+        {"candidates": found, "values": {"candidate_id": chosen}},
+    )
+
+
+def _form(
+    request: Request,
+    values: dict[str, str],
+    candidate_id: int | None,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    context = {"values": values, "errors": errors or {}, "candidate_id": candidate_id}
+    return render(
+        request,
+        "records/candidate_form.html",
+        context,
+        fragment="records/_candidate_form.html",
+        status=status,
+    )
+
+
+async def new(request: Request) -> Response:
+    return _form(request, dict.fromkeys(FIELDS, ""), None)
+
+
+async def edit(request: Request) -> Response:
+    candidate = await get_candidate(app_state(request)["db"], request.path_params["candidate_id"])
+    if candidate is None:
+        raise NotFound()
+    values = {k: str(v or "") for k, v in asdict(candidate).items() if k in FIELDS}
+    return _form(request, values, candidate.id)
+
+
+async def save(request: Request) -> Response:
+    form = await request.form()
+    candidate_id = request.path_params.get("candidate_id")
+    try:
+        fields = read_candidate(form)
+        await save_candidate(
+            app_state(request)["db"], candidate_id, fields, now=current_time(request)
+        )
+    except ValidationFailed as exc:
+        values = {name: str(form.get(name) or "") for name in FIELDS}
+        return _form(request, values, candidate_id, 422, error_texts(request, exc))
+    return after_post(request, request.url_for("records:candidates").path)

@@ -1,0 +1,191 @@
+"""The candidate page's values, computed and translated here so the templates only print them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from starlette.requests import Request
+
+from portal.db.reschedule_requests import RescheduleRequest
+from portal.i18n import N_
+from portal.scheduling import EARLY_WINDOW, STATUS_LABELS, TERMINAL, Decision, Status
+from portal.scheduling.candidate_rules import join_opens_at
+from portal.share.opening import OpenedLink
+from portal.share.page import FROM_COMPANY, Actions, actions_for, display_zone, valid_zone
+from portal.web.core.rendering import language_of, translate
+from portal.web.core.state import app_state
+
+SESSION_LINK = "candidate_link"  # the link this browser session opened (binds actions)
+SESSION_ZONE = "candidate_zone"  # the zone its browser reported
+WINDOWS = (1, 2, 3)
+
+IN_YOUR_ZONE = N_("Times are shown in your time zone, %(zone)s.")
+IN_COMPANY_ZONE = N_(
+    "Times are shown in the company's time zone, %(zone)s: your browser did not tell us yours."
+)
+COMPANY_TIME = N_("Company time (%(zone)s): %(time)s")
+ROOM_OPENS_AT = N_(
+    "The room link becomes active at %(time)s, %(minutes)s minutes before the start."
+)
+NO_ROOM_YET = N_("The room link will appear here before the interview.")
+CONTACT = N_("Your recruiter is %(name)s.")
+
+
+@dataclass(frozen=True)
+class ActionView:
+    allowed: bool
+    note: str | None
+    url: str
+
+
+@dataclass(frozen=True)
+class WindowView:
+    text: str
+
+
+def _note(request: Request, decision: Decision) -> str | None:
+    return translate(request, decision.reason, **decision.params) if decision.reason else None
+
+
+class _Formatter:
+    def __init__(self, request: Request, zone: str) -> None:
+        self.locale = language_of(request).babel_locale
+        self.zone = ZoneInfo(zone)
+
+    def day(self, moment: datetime, fmt: str = "full") -> str:
+        return format_date(moment.astimezone(self.zone).date(), fmt, locale=self.locale)
+
+    def clock(self, moment: datetime) -> str:
+        return format_time(moment, "short", tzinfo=self.zone, locale=self.locale)
+
+    def span(self, starts_at: datetime, ends_at: datetime) -> str:
+        return f"{self.clock(starts_at)} – {self.clock(ends_at)}"
+
+    def moment(self, starts_at: datetime, ends_at: datetime) -> str:
+        return f"{self.day(starts_at, 'medium')} {self.span(starts_at, ends_at)}"
+
+
+def page_zone(request: Request, opened: OpenedLink) -> tuple[str, str]:
+    """(zone, source) the page shows times in."""
+    company = opened.interview.detail.timezone
+    return display_zone(request.session.get(SESSION_ZONE), opened.interview, company)
+
+
+def remember_zone(request: Request, reported: object) -> None:
+    zone = valid_zone(reported)
+    if zone:
+        request.session[SESSION_ZONE] = zone
+
+
+def _join(
+    request: Request, opened: OpenedLink, join: Decision, fmt: _Formatter, now: datetime
+) -> dict[str, Any]:
+    detail = opened.interview.detail
+    opens_at = join_opens_at(detail.starts_at)
+    if detail.status in TERMINAL:
+        return {"url": None, "note": None}
+    if join and detail.room_url:
+        return {"url": detail.room_url, "note": None}
+    if not detail.room_url:
+        return {"url": None, "note": translate(request, NO_ROOM_YET)}
+    if now < opens_at:  # not open yet: say when it will be
+        minutes = EARLY_WINDOW // timedelta(minutes=1)
+        note = translate(request, ROOM_OPENS_AT, time=fmt.clock(opens_at), minutes=minutes)
+        return {"url": None, "note": note}
+    return {"url": None, "note": _note(request, join)}
+
+
+def _contact(request: Request, opened: OpenedLink) -> str | None:
+    name = opened.interview.detail.created_by_name
+    return translate(request, CONTACT, name=name) if name else None
+
+
+def _request_windows(request: RescheduleRequest | None, fmt: _Formatter) -> list[WindowView]:
+    if request is None:
+        return []
+    return [WindowView(fmt.moment(w.starts_at, w.ends_at)) for w in request.windows]
+
+
+def _actions(request: Request, actions: Actions, token: str) -> dict[str, ActionView]:
+    decisions = {
+        "confirm": actions.confirm,
+        "checkin": actions.check_in,
+        "cancel": actions.cancel,
+        "reschedule": actions.reschedule,
+    }
+    return {
+        name: ActionView(
+            bool(decision), _note(request, decision), _url(request, f"share:{name}", token)
+        )
+        for name, decision in decisions.items()
+    }
+
+
+def _url(request: Request, name: str, token: str) -> str:
+    return str(request.url_for(name, token=token).path)
+
+
+def page_context(
+    request: Request,
+    opened: OpenedLink,
+    token: str,
+    *,
+    now: datetime,
+    notice: str | None = None,
+    errors: Mapping[str, str] | None = None,
+    form: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything `share/_page.html` prints."""
+    settings = app_state(request)["settings"]
+    detail = opened.interview.detail
+    zone, source = page_zone(request, opened)
+    fmt, company_fmt = _Formatter(request, zone), _Formatter(request, detail.timezone)
+    actions = actions_for(opened.interview, now, cancel_hours=settings.candidate_cancel_hours)
+    note = IN_COMPANY_ZONE if source == FROM_COMPANY else IN_YOUR_ZONE
+    page = {
+        "company": settings.company_name or translate(request, N_("Interview Portal")),
+        "position": detail.position_title,
+        "round": detail.round,
+        "status": detail.status.value,
+        "status_label": translate(request, STATUS_LABELS[detail.status]),
+        "cancelled": detail.status == Status.CANCELLED,
+        "closed": detail.status in TERMINAL,
+        "cancel_reason": detail.cancel_reason,
+        "date_text": fmt.day(detail.starts_at),
+        "time_text": fmt.span(detail.starts_at, detail.ends_at),
+        "duration": (detail.ends_at - detail.starts_at) // timedelta(minutes=1),
+        "zone": zone,
+        "zone_note": translate(request, note, zone=zone),
+        "company_time": None
+        if zone == detail.timezone
+        else translate(
+            request,
+            COMPANY_TIME,
+            zone=detail.timezone,
+            time=company_fmt.moment(detail.starts_at, detail.ends_at),
+        ),
+        "join": _join(request, opened, actions.join, fmt, now),
+        "location": detail.location,
+        "interviewers": list(opened.interview.interviewer_names),
+        "prep": detail.candidate_prep,
+        "contact": _contact(request, opened),
+        "actions": _actions(request, actions, token),
+        "any_action": actions.any_open,
+        "request_sent": opened.open_request is not None,
+        "request_windows": _request_windows(opened.open_request, fmt),
+        "page_url": _url(request, "share:page", token),
+        "calendar_url": _url(request, "share:calendar", token),
+    }
+    return {
+        "page": page,
+        "notice": notice,
+        "errors": dict(errors or {}),
+        "form": dict(form or {}),
+        "windows": WINDOWS,
+        "viewer_timezone": zone,
+    }

@@ -1,0 +1,178 @@
+"""The candidate's share-link pages under /c/{token}: no account, the token proves itself.
+
+Opening the page binds this browser session to the link; actions from a session bound to
+another link (or to none) are refused, on top of the app-wide CSRF check. A bad token gets a
+neutral 404 page, an expired or revoked link a 410 page; neither says which interview it was.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from portal.calendar_ics import build_ics
+from portal.errors import Forbidden
+from portal.i18n import N_
+from portal.scheduling import ValidationFailed, validate_reschedule_request
+from portal.share import service
+from portal.share.opening import LinkGone, LinkNotFound, OpenedLink, open_link
+from portal.share.page import FROM_BROWSER, parse_cancel_reason
+from portal.web.core.htmx import HtmxDetails
+from portal.web.core.middleware import loggable_path
+from portal.web.core.rendering import render, translate
+from portal.web.core.routing import Endpoint
+from portal.web.core.state import app_state, current_time
+from portal.web.share.calendar import calendar_entry
+from portal.web.share.page_values import SESSION_LINK, page_context, page_zone, remember_zone
+
+log = logging.getLogger(__name__)
+
+PRIVATE = {"Cache-Control": "no-store"}  # the page names a person: no shared caches
+OTHER_SESSION = N_("Please open your interview link again, then try once more.")
+CONFIRMED = N_("Thank you: your attendance is confirmed.")
+CHECKED_IN = N_("You are checked in. Your interviewers know you are here.")
+CANCELLED = N_("Your interview is cancelled. Your recruiter has been told.")
+REQUEST_SENT = N_("Request sent. Your recruiter will get back to you.")
+
+
+def link_pages(endpoint: Endpoint) -> Endpoint:
+    """Bad or dead links get the candidate's own neutral pages (htmx: the inline error)."""
+
+    @functools.wraps(endpoint)
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except (LinkNotFound, LinkGone) as exc:
+            if HtmxDetails.of(request).request:
+                raise
+            log.info("%s %s refused: %s", request.method, loggable_path(request.url.path), exc)
+            gone = isinstance(exc, LinkGone)
+            template = "share/gone.html" if gone else "share/invalid.html"
+            context = {"message": translate(request, exc.message)}
+            return render(request, template, context, status=exc.status, headers=PRIVATE)
+
+    return wrapped
+
+
+async def _open(request: Request) -> OpenedLink:
+    state = app_state(request)
+    secret = str(state["settings"].secret_key)
+    return await open_link(
+        state["db"], request.path_params["token"], secret=secret, now=current_time(request)
+    )
+
+
+async def _bound(request: Request) -> OpenedLink:
+    """The link, if this session opened it (the candidate session bound to the link)."""
+    opened = await _open(request)
+    if request.session.get(SESSION_LINK) != opened.link.id:
+        raise Forbidden(OTHER_SESSION)
+    return opened
+
+
+def _page(
+    request: Request,
+    opened: OpenedLink,
+    *,
+    notice: str | None = None,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    token = request.path_params["token"]
+    context = page_context(
+        request, opened, token, now=current_time(request), notice=notice, errors=errors, form=form
+    )
+    return render(
+        request,
+        "share/page.html",
+        context,
+        fragment="share/_page.html",
+        status=422 if errors else 200,
+        headers=PRIVATE,
+    )
+
+
+async def _done(request: Request, notice: str) -> Response:
+    """htmx: the refreshed page part with a notice; a plain form post: back to the page."""
+    if not HtmxDetails.of(request).request:
+        url = request.url_for("share:page", token=request.path_params["token"]).path
+        return RedirectResponse(url, status_code=303)
+    return _page(request, await _open(request), notice=translate(request, notice))
+
+
+@link_pages
+async def page(request: Request) -> Response:
+    opened = await _open(request)
+    request.session[SESSION_LINK] = opened.link.id
+    remember_zone(request, request.query_params.get("tz"))
+    return _page(request, opened)
+
+
+@link_pages
+async def confirm(request: Request) -> Response:
+    opened = await _bound(request)
+    state = app_state(request)
+    zone, source = page_zone(request, opened)
+    reported = zone if source == FROM_BROWSER else None
+    await service.confirm(
+        state["db"], state["broadcaster"], opened, timezone=reported, now=current_time(request)
+    )
+    return await _done(request, CONFIRMED)
+
+
+@link_pages
+async def check_in(request: Request) -> Response:
+    opened = await _bound(request)
+    state = app_state(request)
+    await service.check_in(state["db"], state["broadcaster"], opened, now=current_time(request))
+    return await _done(request, CHECKED_IN)
+
+
+@link_pages
+async def cancel(request: Request) -> Response:
+    opened = await _bound(request)
+    reason = parse_cancel_reason(await request.form())
+    state = app_state(request)
+    cutoff = state["settings"].candidate_cancel_hours
+    await service.cancel(
+        state["db"],
+        state["broadcaster"],
+        opened,
+        reason=reason,
+        cutoff_hours=cutoff,
+        now=current_time(request),
+    )
+    return await _done(request, CANCELLED)
+
+
+@link_pages
+async def reschedule(request: Request) -> Response:
+    opened = await _bound(request)
+    form = await request.form()
+    now = current_time(request)
+    try:
+        proposal = validate_reschedule_request(form, now=now)
+    except ValidationFailed as exc:
+        errors = {
+            name: translate(request, message, **exc.error_params.get(name, {}))
+            for name, message in exc.errors.items()
+        }
+        values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
+        return _page(request, opened, errors=errors, form=values)
+    state = app_state(request)
+    await service.request_reschedule(state["db"], state["broadcaster"], opened, proposal, now=now)
+    return await _done(request, REQUEST_SENT)
+
+
+@link_pages
+async def calendar(request: Request) -> Response:
+    opened = await _open(request)
+    settings = app_state(request)["settings"]
+    host = urlsplit(settings.base_url).hostname or "portal"
+    body = build_ics(calendar_entry(request, opened), host=host, now=current_time(request))
+    headers = PRIVATE | {"Content-Disposition": 'attachment; filename="interview.ics"'}
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
