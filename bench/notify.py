@@ -54,7 +54,7 @@ from portal.db.tables import (  # noqa: E402
 )
 from portal.db.tokens import DatabaseTokenStore  # noqa: E402
 from portal.i18n import Catalogs  # noqa: E402
-from portal.notifications.prepare import Services  # noqa: E402
+from portal.notifications.prepare import Delivery  # noqa: E402
 from portal.notifications.worker import OutboxWorker, WorkerConfig  # noqa: E402
 from portal.wecom import (  # noqa: E402
     CardLink,
@@ -212,8 +212,8 @@ async def run(args: argparse.Namespace, url: str, database_url: str) -> dict[str
             base = await baseline(client, args.members, args.notifications)
             interview_of = await seed(db, args.members)
             await enqueue_many(db, interview_of, 0, args.notifications)
-            services = Services(db, client, Catalogs(), "http://portal.bench", "Asia/Shanghai")
-            worker = OutboxWorker(services)
+            delivery = Delivery(db, client, Catalogs(), "http://portal.bench", "Asia/Shanghai")
+            worker = OutboxWorker(delivery)
             started = time.perf_counter()
             await drain(worker, db, args.notifications, asyncio.Event())
             per_s = args.notifications / (time.perf_counter() - started)

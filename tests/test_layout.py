@@ -1,4 +1,5 @@
-"""The package layout a newcomer can rely on: SQL lives in `portal/db/` and nowhere else."""
+"""The package layout a newcomer can rely on: SQL lives in `portal/db/` and nowhere else, and
+each web area declares its routes in one place, its package's `__init__.py`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import portal
 
 PACKAGE = Path(portal.__file__).parent
 SQL_HOME = PACKAGE / "db"
+WEB = PACKAGE / "web"
 BANNED = ("portal.db.tables", "sqlalchemy")
 
 
@@ -40,3 +42,23 @@ def test_layout_only_db_imports_tables_or_sqlalchemy() -> None:
         if _is_banned(name)
     ]
     assert offenders == []
+
+
+def _calls_route(path: Path) -> bool:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "route"
+        for node in ast.walk(tree)
+    )
+
+
+def test_layout_routes_are_declared_only_in_area_packages() -> None:
+    declaring = sorted(
+        str(path.relative_to(WEB)) for path in WEB.rglob("*.py") if _calls_route(path)
+    )
+    areas = sorted(
+        f"{path.parent.name}/__init__.py"
+        for path in WEB.glob("*/__init__.py")
+        if path.parent.name != "core"
+    )
+    assert declaring == areas

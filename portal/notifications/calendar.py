@@ -21,7 +21,7 @@ from portal.notifications.render.voice import Voice, clip
 from portal.wecom import Reminders, ScheduleEvent, WeComError
 
 if TYPE_CHECKING:
-    from portal.notifications.prepare import Services
+    from portal.notifications.prepare import Delivery
 
 UNKNOWN_SCHEDULE = 40058
 REMIND_BEFORE_S = 900
@@ -58,33 +58,33 @@ def event_for(info: InterviewInfo, userid: str, voice: Voice, base_url: str) -> 
     )
 
 
-def _add(services: Services, info: InterviewInfo, who: Panelist, event: ScheduleEvent) -> Call:
+def _add(delivery: Delivery, info: InterviewInfo, who: Panelist, event: ScheduleEvent) -> Call:
     async def call() -> Outcome:
-        schedule_id = await services.wecom.schedule.add(event)
+        schedule_id = await delivery.wecom.schedule.add(event)
         return Sent(effects=(_store(info.id, who.person_id, schedule_id),))
 
     return call
 
 
-def _update(services: Services, info: InterviewInfo, who: Panelist, event: ScheduleEvent) -> Call:
+def _update(delivery: Delivery, info: InterviewInfo, who: Panelist, event: ScheduleEvent) -> Call:
     async def call() -> Outcome:
         assert who.schedule_id is not None
         try:
-            await services.wecom.schedule.update(who.schedule_id, event)
+            await delivery.wecom.schedule.update(who.schedule_id, event)
         except WeComError as exc:
             if exc.errcode != UNKNOWN_SCHEDULE:
                 raise
-            return await _add(services, info, who, event)()  # deleted in WeCom meanwhile
+            return await _add(delivery, info, who, event)()  # deleted in WeCom meanwhile
         return Sent()
 
     return call
 
 
-def _delete(services: Services, info: InterviewInfo, who: Panelist) -> Call:
+def _delete(delivery: Delivery, info: InterviewInfo, who: Panelist) -> Call:
     async def call() -> Outcome:
         assert who.schedule_id is not None
         try:
-            await services.wecom.schedule.delete(who.schedule_id)
+            await delivery.wecom.schedule.delete(who.schedule_id)
         except WeComError as exc:
             if exc.errcode != UNKNOWN_SCHEDULE:
                 raise
@@ -94,15 +94,15 @@ def _delete(services: Services, info: InterviewInfo, who: Panelist) -> Call:
 
 
 def plan(
-    services: Services, row: OutboxRow, info: InterviewInfo | None, voice: Voice
+    delivery: Delivery, row: OutboxRow, info: InterviewInfo | None, voice: Voice
 ) -> tuple[Outcome | None, Call | None]:
     """Nothing to do (an outcome), or the WeCom call that brings the calendar in step."""
     who = info.panelist(row.recipient) if info is not None else None
     if info is None or who is None:
         return Sent(), None
     if info.cancelled or not who.active:
-        return (Sent(), None) if who.schedule_id is None else (None, _delete(services, info, who))
-    event = event_for(info, row.recipient, voice, services.base_url)
+        return (Sent(), None) if who.schedule_id is None else (None, _delete(delivery, info, who))
+    event = event_for(info, row.recipient, voice, delivery.base_url)
     if who.schedule_id is None:
-        return None, _add(services, info, who, event)
-    return None, _update(services, info, who, event)
+        return None, _add(delivery, info, who, event)
+    return None, _update(delivery, info, who, event)

@@ -10,7 +10,7 @@ from portal.db.wecom_events import prune_events
 from portal.directory.service import RoleSources
 from portal.i18n import Catalogs
 from portal.notifications.digest import enqueue_digests
-from portal.notifications.prepare import Services
+from portal.notifications.prepare import Delivery
 from portal.notifications.worker import OutboxWorker
 from portal.periodic import Job
 from portal.settings import Settings
@@ -28,8 +28,8 @@ def notification_jobs(
     role_sources: RoleSources,
     clock: Clock,
 ) -> list[Job]:
-    services = Services(db, wecom, catalogs, settings.base_url, settings.timezone, role_sources)
-    worker = OutboxWorker(services, clock=clock)
+    delivery = Delivery(db, wecom, catalogs, settings.base_url, settings.timezone, role_sources)
+    worker = OutboxWorker(delivery, clock=clock)
 
     async def digests() -> None:
         await enqueue_digests(db, now=clock.now(), default_zone=settings.timezone)

@@ -44,7 +44,9 @@ Call = Callable[[], Awaitable[Outcome]]
 
 
 @dataclass(frozen=True)
-class Services:
+class Delivery:
+    """What delivering an outbox row needs: where to read, whom to call, how to speak."""
+
     db: Database
     wecom: WeComClient
     catalogs: Catalogs
@@ -158,15 +160,15 @@ async def _digest(db: Database, row: OutboxRow, zone: str) -> dict[str, object]:
     return {"date": day, "interviews": await interviews_between(db, window.start, window.end)}
 
 
-def _voice(services: Services, loaded: Loaded, row: OutboxRow) -> Voice:
+def _voice(delivery: Delivery, loaded: Loaded, row: OutboxRow) -> Voice:
     recipient = loaded.recipients.get(row.recipient) or Recipient(row.recipient)
-    zone = zone_or(recipient.timezone, services.default_zone)
-    return Voice(services.catalogs.get(recipient.locale), zone)
+    zone = zone_or(recipient.timezone, delivery.default_zone)
+    return Voice(delivery.catalogs.get(recipient.locale), zone)
 
 
-async def _message(services: Services, loaded: Loaded, row: OutboxRow, now: datetime) -> Work:
+async def _message(delivery: Delivery, loaded: Loaded, row: OutboxRow, now: datetime) -> Work:
     recipient = loaded.recipients.get(row.recipient) or Recipient(row.recipient)
-    voice = _voice(services, loaded, row)
+    voice = _voice(delivery, loaded, row)
     zone = voice.zone
     info = loaded.interviews.get(row.interview_id) if row.interview_id else None
     reason = skip_reason(row, info, recipient, loaded, now)
@@ -174,44 +176,44 @@ async def _message(services: Services, loaded: Loaded, row: OutboxRow, now: date
         return Work(row, Skipped(reason))
     extra: dict[str, object] = {"interviewer": _decliner(row, info, loaded)}
     if row.kind == kinds.DAILY_DIGEST:
-        extra.update(await _digest(services.db, row, zone))
+        extra.update(await _digest(delivery.db, row, zone))
         if not extra["interviews"]:
             return Work(row, Skipped("nothing is scheduled that day"))
-    message = render(Draft(row, recipient, voice, services.base_url, info, extra))
+    message = render(Draft(row, recipient, voice, delivery.base_url, info, extra))
     effects: tuple[Effect, ...] = ()
     if row.kind == kinds.FEEDBACK_DUE:
         nag = functools.partial(enqueue_next_feedback, row=row, now=now, zone=zone)
         effects = (nag,)
-    return Work(row, call=functools.partial(_send, services.wecom, message, row, effects))
+    return Work(row, call=functools.partial(_send, delivery.wecom, message, row, effects))
 
 
-async def _one(services: Services, loaded: Loaded, row: OutboxRow, now: datetime) -> Work:
-    if row.attempts > services.policy.max_attempts:
+async def _one(delivery: Delivery, loaded: Loaded, row: OutboxRow, now: datetime) -> Work:
+    if row.attempts > delivery.policy.max_attempts:
         # Claimed again after a lease ran out, over and over: a worker dies on this row.
         return Work(row, Dead(f"gave up after {row.attempts - 1} attempts (worker stopped)"))
     if row.kind in kinds.MESSAGE_KINDS:
-        return await _message(services, loaded, row, now)
+        return await _message(delivery, loaded, row, now)
     if row.kind == kinds.CARD_UPDATE:
         return Work(
-            row, call=tasks.card_update(services, loaded.recipients.get(row.recipient), row)
+            row, call=tasks.card_update(delivery, loaded.recipients.get(row.recipient), row)
         )
     if row.kind == kinds.CONTACT_REFRESH:
-        return Work(row, call=tasks.contact_refresh(services, row, now))
+        return Work(row, call=tasks.contact_refresh(delivery, row, now))
     if row.kind == kinds.CALENDAR_SYNC:
         info = loaded.interviews.get(row.interview_id) if row.interview_id else None
-        outcome, call = calendar.plan(services, row, info, _voice(services, loaded, row))
+        outcome, call = calendar.plan(delivery, row, info, _voice(delivery, loaded, row))
         return Work(row, outcome, call)
     return Work(row, Dead(f"no sender for kind {row.kind!r}"))
 
 
-async def prepare(services: Services, rows: Sequence[OutboxRow], now: datetime) -> list[Work]:
+async def prepare(delivery: Delivery, rows: Sequence[OutboxRow], now: datetime) -> list[Work]:
     """Work for each claimed row; a row that cannot even be prepared gets a retry decision."""
-    loaded = await _load(services.db, rows)
+    loaded = await _load(delivery.db, rows)
     works = []
     for row in rows:
         try:
-            works.append(await _one(services, loaded, row, now))
+            works.append(await _one(delivery, loaded, row, now))
         except Exception as exc:  # a bad row must not sink its batch; retried, then dead
             log.exception("outbox %s (%s) could not be prepared", row.id, row.kind)
-            works.append(Work(row, decide(exc, row.attempts, services.policy)))
+            works.append(Work(row, decide(exc, row.attempts, delivery.policy)))
     return works

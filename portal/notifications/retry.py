@@ -16,15 +16,12 @@ from dataclasses import dataclass
 
 from portal.notifications.outcomes import Dead, Retry
 from portal.wecom import (
-    AccessTokenInvalid,
     AllRecipientsInvalid,
-    ConcurrencyLimited,
     InvalidCredentials,
     InvalidMessage,
     IpNotAllowed,
     PermissionDenied,
     RateLimited,
-    SystemBusy,
     UnknownUser,
     WeComError,
     WeComUnavailable,
@@ -75,8 +72,7 @@ def permanent_reason(error: BaseException) -> str | None:
             return f"{reason} (errcode {getattr(error, 'errcode', None)})"
     if isinstance(error, InvalidMessage):
         return f"the message breaks a WeCom rule: {error}"
-    transient = (SystemBusy, ConcurrencyLimited, RateLimited, WeComUnavailable, AccessTokenInvalid)
-    if isinstance(error, WeComError) and not isinstance(error, transient):
+    if isinstance(error, WeComError) and not error.transient:  # the SDK knows what may pass
         return f"WeCom refused it (errcode {error.errcode})"
     return None
 

@@ -17,7 +17,7 @@ from portal.notifications.outcomes import Outcome, Sent
 from portal.wecom import UnknownUser, WeComError, WeComUser
 
 if TYPE_CHECKING:
-    from portal.notifications.prepare import Services
+    from portal.notifications.prepare import Delivery
 
 INVALID_RESPONSE_CODE = 40058
 ANSWER_LABELS = {
@@ -29,16 +29,16 @@ ANSWER_LABELS = {
 Call = Callable[[], Awaitable[Outcome]]
 
 
-def card_update(services: Services, recipient: Recipient | None, row: OutboxRow) -> Call:
+def card_update(delivery: Delivery, recipient: Recipient | None, row: OutboxRow) -> Call:
     """Replace the clicked card's buttons with the answer, in the clicker's language."""
-    language = services.catalogs.get(recipient.locale if recipient else None)
+    language = delivery.catalogs.get(recipient.locale if recipient else None)
     answer = str(row.payload.get("answer", "unavailable"))
     label = language.gettext(ANSWER_LABELS.get(answer, ANSWER_LABELS["unavailable"]))
     code = str(row.payload.get("response_code", ""))
 
     async def call() -> Outcome:
         try:
-            await services.wecom.message.update_template_card(
+            await delivery.wecom.message.update_template_card(
                 code, userids=[row.recipient], replace_name=label
             )
         except WeComError as exc:
@@ -60,11 +60,11 @@ def _deactivate(userid: str, now: datetime) -> Callable[[Database], Awaitable[No
     return effect
 
 
-def _upsert(services: Services, user: WeComUser, now: datetime) -> Call:
+def _upsert(delivery: Delivery, user: WeComUser, now: datetime) -> Call:
     async def call() -> Outcome:
-        if services.role_sources is None:
+        if delivery.role_sources is None:
             return Sent()
-        policy = await load_role_policy(services.wecom, services.role_sources)
+        policy = await load_role_policy(delivery.wecom, delivery.role_sources)
 
         async def effect(db: Database) -> None:
             existing = await get_person_by_userid(db, user.userid)
@@ -81,17 +81,17 @@ def _upsert(services: Services, user: WeComUser, now: datetime) -> Call:
     return call
 
 
-def contact_refresh(services: Services, row: OutboxRow, now: datetime) -> Call:
+def contact_refresh(delivery: Delivery, row: OutboxRow, now: datetime) -> Call:
     """Re-read a member WeCom told us about (change_contact) into the people directory."""
     userid = str(row.payload.get("userid", row.recipient))
 
     async def call() -> Outcome:
         try:
-            user = await services.wecom.user.get(userid)
+            user = await delivery.wecom.user.get(userid)
         except UnknownUser:
             return Sent(effects=(_deactivate(userid, now),))
         if not user.active:
             return Sent(effects=(_deactivate(userid, now),))
-        return await _upsert(services, user, now)()
+        return await _upsert(delivery, user, now)()
 
     return call

@@ -27,7 +27,7 @@ from portal.db.outbox import OutboxRow, next_due_at
 from portal.notifications.claim import claim
 from portal.notifications.outcomes import Outcome, Released
 from portal.notifications.pacing import WECOM_LIMITS, Limits
-from portal.notifications.prepare import Services, Work, prepare
+from portal.notifications.prepare import Delivery, Work, prepare
 from portal.notifications.results import record
 from portal.notifications.retry import RetryPolicy, decide
 
@@ -53,13 +53,13 @@ class OutboxWorker:
 
     def __init__(
         self,
-        services: Services,
+        delivery: Delivery,
         config: WorkerConfig | None = None,
         *,
         clock: Clock = SYSTEM_CLOCK,
         rng: Callable[[], float] = random.random,
     ) -> None:
-        self.services = services
+        self.delivery = delivery
         self.config = config or WorkerConfig()
         self._clock = clock
         self._rng = rng
@@ -71,7 +71,7 @@ class OutboxWorker:
 
     async def run_once(self, stop: asyncio.Event | None = None) -> int:
         """Claim one batch and see it through; returns how many rows were claimed."""
-        db, config = self.services.db, self.config
+        db, config = self.delivery.db, self.config
         rows = await claim(
             db,
             now=self._clock.now(),
@@ -82,7 +82,7 @@ class OutboxWorker:
         )
         if not rows:
             return 0
-        works = await prepare(self.services, rows, self._clock.now())
+        works = await prepare(self.delivery, rows, self._clock.now())
         gate = asyncio.Semaphore(config.concurrency)
         outcomes = await asyncio.gather(*(self._deliver(work, gate, stop) for work in works))
         await record(db, list(zip(rows, outcomes, strict=True)), self._clock.now())
@@ -119,7 +119,7 @@ class OutboxWorker:
 
     async def idle_delay(self) -> float:
         """Seconds until something may be due (0: now); a read, so idling takes no locks."""
-        due = await next_due_at(self.services.db)
+        due = await next_due_at(self.delivery.db)
         if due is None:
             return self.config.idle_poll
         wait = (due - self._clock.now()).total_seconds()

@@ -3,7 +3,7 @@
 - `sandbox`: the per-test WeCom sandbox (over loopback); it runs on `clock`, so its
   per-member caps, duplicate checks and delivery times follow the same time.
 - `wecom_client`: the portal's WeCom client for that sandbox, tokens in the database.
-- `services` / `worker`: an outbox worker with short backoff; `drain(worker)` runs it until
+- `delivery` / `worker`: an outbox worker with short backoff; `drain(worker)` runs it until
   the outbox is settled, moving the clock to each next due time.
 - `statuses(db)`: how many outbox rows are in each status.
 
@@ -26,7 +26,7 @@ from portal.db.tables import outbox
 from portal.db.tokens import DatabaseTokenStore
 from portal.directory.service import RoleSources
 from portal.i18n import Catalogs
-from portal.notifications.prepare import Services
+from portal.notifications.prepare import Delivery
 from portal.notifications.retry import RetryPolicy
 from portal.notifications.worker import OutboxWorker, WorkerConfig
 from portal.wecom import WeComClient
@@ -60,14 +60,14 @@ async def wecom_client(
 
 
 @pytest.fixture
-def services(db: Database, wecom_client: WeComClient) -> Services:
+def delivery(db: Database, wecom_client: WeComClient) -> Delivery:
     sources = RoleSources(admins=("chenming",), hr_departments=(4,), hr_tags=())
-    return Services(db, wecom_client, Catalogs(), BASE_URL, "Asia/Shanghai", sources, FAST_POLICY)
+    return Delivery(db, wecom_client, Catalogs(), BASE_URL, "Asia/Shanghai", sources, FAST_POLICY)
 
 
 @pytest.fixture
-def worker(services: Services, clock: FrozenClock) -> OutboxWorker:
-    return OutboxWorker(services, WorkerConfig(policy=FAST_POLICY), clock=clock, rng=lambda: 0.5)
+def worker(delivery: Delivery, clock: FrozenClock) -> OutboxWorker:
+    return OutboxWorker(delivery, WorkerConfig(policy=FAST_POLICY), clock=clock, rng=lambda: 0.5)
 
 
 Drain = Callable[..., Awaitable[int]]

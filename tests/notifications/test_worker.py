@@ -197,7 +197,7 @@ async def test_worker_resend_after_lost_result_is_not_delivered_twice(
     interview = (await add_interview(db, panel=["zhangwei"])).interview_id
     await queue(db, kinds.CHANGED, "zhangwei", interview)
     rows = await claim(db, now=clock.now(), limit=5, lease=30, token="doomed")
-    [work] = await prepare(worker.services, rows, clock.now())
+    [work] = await prepare(worker.delivery, rows, clock.now())
     assert work.call is not None
     await work.call()  # delivered; the result is never written
     clock.advance(31)

@@ -62,7 +62,9 @@ async def portal_error(request: Request, exc: Exception) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     message = STATUS_MESSAGES.get(exc.status_code, STATUS_MESSAGES[400])
-    return error_response(request, exc.status_code, message)
+    response = error_response(request, exc.status_code, message)
+    response.headers.update(exc.headers or {})  # a 405 says which methods are allowed
+    return response
 
 
 async def login_required(request: Request, exc: Exception) -> Response:
