@@ -19,6 +19,7 @@ from portal.interviews import service
 from portal.live import LiveEvent
 from portal.records import save_candidate, save_position
 from portal.scheduling import (
+    Actor,
     ActorKind,
     InterviewDraft,
     InvalidTransition,
@@ -129,13 +130,15 @@ async def _book(
     """Book as if HR did it the day before, then play the day up to `now`."""
     booked_at = min(now, draft.slot.starts_at) - timedelta(days=1)
     quiet = _Quiet()
-    detail = await service.create(db, quiet, draft, actor=hr, now=booked_at)
+    detail = await service.create(
+        db, quiet, draft, actor=Actor.person(hr, ActorKind.HR), now=booked_at
+    )
     for member in panel:
         await service.respond(
             db,
             quiet,
             interview_id=detail.id,
-            person_id=member.id,
+            actor=Actor.person(member, ActorKind.INTERVIEWER),
             accept=True,
             reason=None,
             now=booked_at,
@@ -147,8 +150,7 @@ async def _book(
                 quiet,
                 interview_id=detail.id,
                 target=target,
-                actor_kind=ActorKind.INTERVIEWER,
-                actor=panel[0],
+                actor=Actor.person(panel[0], ActorKind.INTERVIEWER),
                 now=now,
             )
         except InvalidTransition:

@@ -25,7 +25,7 @@ from portal.errors import NotFound
 from portal.interviews.common import Publisher
 from portal.interviews.service import respond
 from portal.notifications import kinds
-from portal.scheduling import DomainError
+from portal.scheduling import Actor, ActorKind, DomainError
 from portal.wecom import CallbackCryptoError, InvalidSignature, ReceiveIdMismatch, WeComCrypto
 from portal.wecom.crypto import parse_xml
 
@@ -119,7 +119,7 @@ async def _answer_card(
             db,
             broadcaster,
             interview_id=int(match[1]),
-            person_id=person.id,
+            actor=Actor.person(person, ActorKind.INTERVIEWER),
             accept=accept,
             reason=None if accept else DECLINED_FROM_CARD,
             now=now,

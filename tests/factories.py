@@ -42,7 +42,7 @@ from portal.db.share_links import create_link, link_expiry
 from portal.db.tables import interviews, outbox, share_links
 from portal.i18n import DEFAULT_LANGUAGE
 from portal.live import LiveEvent
-from portal.scheduling import InterviewDraft, Scorecard, Slot
+from portal.scheduling import Actor, ActorKind, InterviewDraft, Scorecard, Slot
 from portal.share.signing import sign_candidate_link
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.when import NOW
@@ -210,7 +210,9 @@ async def add_interview(
         "candidate_prep": prep,
         "hide_interviewers": hide_interviewers,
     }
-    interview_id = await insert_interview(db, values, actor_id=booker.id, now=now)
+    interview_id = await insert_interview(
+        db, values, actor=Actor.person(booker, ActorKind.HR), now=now
+    )
     await put_on_panel(db, interview_id, [m.id for m in members], slot, overrides=())
     link_id = await create_link(
         db,
@@ -266,6 +268,14 @@ class World:
 
     def __getitem__(self, userid: str) -> Person:
         return self.people[userid]
+
+    def hr(self, userid: str) -> Actor:
+        """`userid` acting as HR."""
+        return Actor.person(self.people[userid], ActorKind.HR)
+
+    def interviewer(self, userid: str) -> Actor:
+        """`userid` acting on the panel."""
+        return Actor.person(self.people[userid], ActorKind.INTERVIEWER)
 
     def draft(
         self,

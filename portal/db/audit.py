@@ -12,15 +12,8 @@ from portal.db.database import Database
 from portal.db.listing import Page, offset_of
 from portal.db.tables import audit_log
 
-
-@dataclass(frozen=True)
-class Actor:
-    kind: str  # person, candidate, system, wecom
-    id: str | None = None
-
-    @classmethod
-    def system(cls) -> Actor:
-        return cls("system")
+# Re-exported for `directory/sync.py`, which still imports it from here.
+from portal.scheduling import Actor
 
 
 @dataclass(frozen=True)
@@ -51,7 +44,7 @@ async def record(
         audit_log.insert().values(
             at=at,
             actor_kind=actor.kind,
-            actor_id=actor.id,
+            actor_id=actor.ref,
             action=action,
             target_kind=target_kind,
             target_id=None if target_id is None else str(target_id),

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from portal.db.database import Database
 from portal.db.tables import interview_interviewers, interviews, status_events
-from portal.scheduling import Slot
+from portal.scheduling import Actor, Slot
 
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL SQLSTATE exclusion_violation
 
@@ -38,15 +38,15 @@ async def _guarded(db: Database, statement: sa.Executable, person_id: int) -> No
 
 
 async def insert_interview(
-    db: Database, values: Mapping[str, Any], *, actor_id: int, now: datetime
+    db: Database, values: Mapping[str, Any], *, actor: Actor, now: datetime
 ) -> int:
     """A new interview at version 1; returns its id."""
     statement = interviews.insert().values(
         **values,
         status="scheduled",
         version=1,
-        created_by=actor_id,
-        updated_by=actor_id,
+        created_by=actor.person_id,
+        updated_by=actor.person_id,
         created_at=now,
         updated_at=now,
     )
@@ -59,14 +59,14 @@ async def update_interview(
     values: Mapping[str, Any],
     *,
     version: int,
-    actor_id: int | None,
+    actor: Actor,
     now: datetime,
 ) -> int:
     """Apply `values` and move to the next version (the caller locked and checked `version`)."""
     await db.execute(
         interviews.update()
         .where(interviews.c.id == interview_id)
-        .values(**values, version=version + 1, updated_by=actor_id, updated_at=now)
+        .values(**values, version=version + 1, updated_by=actor.person_id, updated_at=now)
     )
     return version + 1
 
@@ -181,8 +181,7 @@ async def add_status_event(
     *,
     from_status: str | None,
     to_status: str,
-    actor_kind: str,
-    actor_id: str | None,
+    actor: Actor,
     note: str | None,
     now: datetime,
 ) -> int:
@@ -191,8 +190,8 @@ async def add_status_event(
         interview_id=interview_id,
         from_status=from_status,
         to_status=to_status,
-        actor_kind=actor_kind,
-        actor_id=actor_id,
+        actor_kind=actor.kind,
+        actor_id=actor.ref,
         note=note,
         created_at=now,
     )

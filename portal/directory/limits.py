@@ -6,11 +6,11 @@ from dataclasses import asdict
 from datetime import datetime
 
 from portal.db import audit
-from portal.db.audit import Actor
 from portal.db.database import Database
 from portal.db.interviewers import InterviewerProfile, interviewer_profiles, limits_of
-from portal.db.people import Person, set_limits
+from portal.db.people import set_limits
 from portal.errors import NotFound
+from portal.scheduling import Actor
 from portal.scheduling.limits import Limits
 
 
@@ -23,7 +23,7 @@ async def get_profile(db: Database, person_id: int) -> InterviewerProfile:
 
 
 async def change_limits(
-    db: Database, *, person_id: int, limits: Limits, actor: Person, now: datetime
+    db: Database, *, person_id: int, limits: Limits, actor: Actor, now: datetime
 ) -> InterviewerProfile:
     """Store `limits` (all None: the defaults) and record who changed what."""
     async with db.transaction():
@@ -32,7 +32,7 @@ async def change_limits(
         await audit.record(
             db,
             "limits_changed",
-            actor=Actor("person", actor.wecom_userid),
+            actor=actor,
             at=now,
             target_kind="person",
             target_id=person_id,

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from portal.db import audit
-from portal.db.audit import Actor
 from portal.db.database import Database
 from portal.db.people import Person, get_person, set_preferences
+from portal.directory.service import as_self
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ async def change_preferences(
         await audit.record(
             db,
             "settings_changed",
-            actor=Actor("person", person.wecom_userid),
+            actor=as_self(person),
             at=now,
             target_kind="person",
             target_id=person.id,

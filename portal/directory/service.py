@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from portal.db import audit
-from portal.db.audit import Actor
 from portal.db.database import Database
 from portal.db.people import (
     MemberProfile,
@@ -26,6 +25,7 @@ from portal.directory.errors import MemberInactive, NotAMember, from_wecom
 from portal.directory.roles import Role, RolePolicy, compute_role
 from portal.errors import BadRequest, NotFound
 from portal.i18n import N_
+from portal.scheduling import Actor, ActorKind
 from portal.wecom import NonMember, WeComClient, WeComError, WeComUser
 
 
@@ -64,6 +64,11 @@ def profile_of(user: WeComUser) -> MemberProfile:
     )
 
 
+def as_self(person: Person) -> Actor:
+    """A member acting for themselves, outside any interview (signing in, their settings)."""
+    return Actor.person(person, ActorKind.HR if person.is_hr else ActorKind.INTERVIEWER)
+
+
 async def sign_in(
     db: Database,
     wecom: WeComClient,
@@ -96,7 +101,7 @@ async def sign_in(
         await audit.record(
             db,
             "sign_in",
-            actor=Actor("person", userid),
+            actor=as_self(person),
             at=now,
             target_kind="person",
             target_id=person.id,
@@ -139,7 +144,7 @@ async def change_role(
     *,
     person_id: int,
     choice: str,
-    actor: Person,
+    actor: Actor,
     now: datetime,
 ) -> Person:
     """An admin sets a role (or "auto": back to departments and tags)."""
@@ -164,7 +169,7 @@ async def change_role(
         await audit.record(
             db,
             "role_changed",
-            actor=Actor("person", actor.wecom_userid),
+            actor=actor,
             at=now,
             target_kind="person",
             target_id=person.id,
@@ -176,10 +181,10 @@ async def change_role(
 
 
 async def change_active(
-    db: Database, *, person_id: int, active: bool, actor: Person, now: datetime
+    db: Database, *, person_id: int, active: bool, actor: Actor, now: datetime
 ) -> Person:
     """An admin switches a person on or off (their history stays)."""
-    if person_id == actor.id and not active:
+    if person_id == actor.person_id and not active:
         raise BadRequest(N_("You cannot deactivate yourself."))
     async with db.transaction():
         person = await get_person(db, person_id)
@@ -191,7 +196,7 @@ async def change_active(
         await audit.record(
             db,
             "person_activated" if active else "person_deactivated",
-            actor=Actor("person", actor.wecom_userid),
+            actor=actor,
             at=now,
             target_kind="person",
             target_id=person.id,

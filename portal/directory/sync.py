@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from portal.db import audit
-from portal.db.audit import Actor
 from portal.db.database import Database
 from portal.db.departments import deactivate_departments_except, upsert_department
 from portal.db.people import deactivate, list_all_people, upsert_member
 from portal.directory.roles import compute_role
 from portal.directory.service import RoleSources, load_role_policy, profile_of
+from portal.scheduling import Actor
 from portal.wecom import WeComClient, WeComUser
 from portal.wecom.contacts import Department
 from portal.wecom.errors import PermissionDenied, UnknownUser

@@ -1,4 +1,5 @@
-"""HR's use cases: create, edit, reschedule and cancel an interview.
+"""HR's use cases: create, edit, reschedule and cancel an interview (`call_off` is the cancel
+step the candidate's share link runs too).
 
 The conflict check runs inside the write transaction: SQLite takes its write lock first, so
 bookings are serialised; on PostgreSQL two transactions can both pass the check, and the
@@ -13,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from portal.db import audit
-from portal.db.audit import Actor
 from portal.db.database import Database
 from portal.db.interview_writes import (
     SlotTaken,
@@ -26,7 +26,6 @@ from portal.db.interview_writes import (
 )
 from portal.db.interviewers import interviewer_profiles
 from portal.db.interviews import InterviewDetail
-from portal.db.people import Person
 from portal.db.reschedule_requests import mark_handled
 from portal.db.share_links import create_link, extend_for_interview, link_expiry
 from portal.interviews import notify
@@ -41,8 +40,9 @@ from portal.interviews.checks import (
 from portal.interviews.common import Publisher, announce, history, locked, still_open, taken
 from portal.interviews.drafts import check_references, interview_values, new_candidate
 from portal.interviews.errors import SAME_TIME
+from portal.interviews.panel import Moved, move
 from portal.scheduling import (
-    ActorKind,
+    Actor,
     CancelDraft,
     Conflict,
     InterviewDraft,
@@ -51,7 +51,6 @@ from portal.scheduling import (
     ValidationFailed,
     raise_if_blocking,
     reschedule_status,
-    transition,
 )
 
 
@@ -70,7 +69,7 @@ async def create(
     broadcaster: Publisher,
     draft: InterviewDraft,
     *,
-    actor: Person,
+    actor: Actor,
     now: datetime,
     policy: BookingPolicy = DEFAULT_POLICY,
 ) -> InterviewDetail:
@@ -86,7 +85,7 @@ async def update(
     interview_id: int,
     draft: InterviewDraft,
     *,
-    actor: Person,
+    actor: Actor,
     now: datetime,
     policy: BookingPolicy = DEFAULT_POLICY,
 ) -> InterviewDetail:
@@ -105,7 +104,7 @@ async def reschedule(
     interview_id: int,
     draft: RescheduleDraft,
     *,
-    actor: Person,
+    actor: Actor,
     now: datetime,
     policy: BookingPolicy = DEFAULT_POLICY,
 ) -> InterviewDetail:
@@ -121,46 +120,46 @@ async def cancel(
     interview_id: int,
     draft: CancelDraft,
     *,
-    actor: Person,
+    actor: Actor,
     now: datetime,
 ) -> InterviewDetail:
     """Cancel with a reason: the panel is told, pending reminders are withdrawn, audited."""
     async with db.transaction():
         current = await locked(db, interview_id, draft.version)
-        status = transition(
-            current.status,
-            Status.CANCELLED,
-            actor=ActorKind.HR,
-            now=now,
-            starts_at=current.starts_at,
-            ends_at=current.ends_at,
-        )
-        values = {"status": status.value, "cancel_reason": draft.reason}
-        version = await _save(db, current, values, actor, now)
-        await release_panel(db, interview_id)
-        event_id = await history(
-            db, interview_id, current.status, status, actor=actor, now=now, note=draft.reason
-        )
+        moved = await call_off(db, current, actor=actor, reason=draft.reason, now=now)
         await audit.record(
             db,
             "interview_cancelled",
-            actor=Actor("person", actor.wecom_userid),
+            actor=actor,
             at=now,
             target_kind="interview",
             target_id=interview_id,
             detail={"reason": draft.reason},
         )
-        await mark_handled(db, interview_id=interview_id, handled_by=actor.id, at=now)
-        panel = [member.wecom_userid for member in current.panel]
-        await notify.tell(
-            db, notify.CANCELLED, interview_id, version, panel, now=now, reason=draft.reason
-        )
-        await notify.withdraw_timed(db, interview_id)
-    return await announce(db, broadcaster, interview_id, "cancelled", event_id)
+    return await announce(db, broadcaster, interview_id, "cancelled", moved.event_id)
+
+
+async def call_off(
+    db: Database, current: InterviewDetail, *, actor: Actor, reason: str | None, now: datetime
+) -> Moved:
+    """The cancel step, in the caller's transaction: the status move, then the panel's time is
+    freed, they are told, reminders are withdrawn, and an open request for another time closes."""
+    values = {"cancel_reason": reason}
+    moved = await move(
+        db, current, Status.CANCELLED, actor=actor, now=now, values=values, note=reason
+    )
+    await release_panel(db, current.id)
+    await mark_handled(db, interview_id=current.id, handled_by=actor.person_id, at=now)
+    panel = [member.wecom_userid for member in current.panel]
+    await notify.tell(
+        db, notify.CANCELLED, current.id, moved.version, panel, now=now, reason=reason
+    )
+    await notify.withdraw_timed(db, current.id)
+    return moved
 
 
 async def _create(
-    db: Database, draft: InterviewDraft, actor: Person, now: datetime, policy: BookingPolicy
+    db: Database, draft: InterviewDraft, actor: Actor, now: datetime, policy: BookingPolicy
 ) -> tuple[int, int]:
     await check_references(db, draft)
     profiles = await available_profiles(db, draft.interviewer_ids)
@@ -177,7 +176,7 @@ async def _create(
     raise_if_blocking(conflicts)
     candidate_id = draft.candidate_id or await new_candidate(db, draft, now)
     interview_id = await insert_interview(
-        db, interview_values(draft, candidate_id), actor_id=actor.id, now=now
+        db, interview_values(draft, candidate_id), actor=actor, now=now
     )
     ids = [p.id for p in profiles]
     await put_on_panel(db, interview_id, ids, draft.slot, overrides=overlapped(conflicts))
@@ -188,7 +187,7 @@ async def _create(
         db,
         interview_id=interview_id,
         expires_at=link_expiry(draft.slot.ends_at, policy.link_grace_hours),
-        created_by=actor.id,
+        created_by=actor.person_id,
         now=now,
     )
     userids = [p.wecom_userid for p in profiles]
@@ -201,7 +200,7 @@ async def _update(
     db: Database,
     interview_id: int,
     draft: InterviewDraft,
-    actor: Person,
+    actor: Actor,
     now: datetime,
     policy: BookingPolicy,
 ) -> int | None:
@@ -259,7 +258,7 @@ async def _reschedule(
     db: Database,
     interview_id: int,
     draft: RescheduleDraft,
-    actor: Person,
+    actor: Actor,
     now: datetime,
     policy: BookingPolicy,
 ) -> int | None:
@@ -306,29 +305,29 @@ async def _follow_new_time(
     db: Database,
     interview_id: int,
     ends_at: datetime,
-    actor: Person,
+    actor: Actor,
     policy: BookingPolicy,
     now: datetime,
 ) -> None:
     """A new time answers the candidate's open reschedule request; their link follows it."""
     await extend_for_interview(db, interview_id, ends_at, grace_hours=policy.link_grace_hours)
-    await mark_handled(db, interview_id=interview_id, handled_by=actor.id, at=now)
+    await mark_handled(db, interview_id=interview_id, handled_by=actor.person_id, at=now)
 
 
 async def _save(
     db: Database,
     current: InterviewDetail,
     values: dict[str, Any],
-    actor: Person,
+    actor: Actor,
     now: datetime,
 ) -> int:
     return await update_interview(
-        db, current.id, values, version=current.version, actor_id=actor.id, now=now
+        db, current.id, values, version=current.version, actor=actor, now=now
     )
 
 
 async def _audit_override(
-    db: Database, interview_id: int, conflicts: list[Conflict], actor: Person, now: datetime
+    db: Database, interview_id: int, conflicts: list[Conflict], actor: Actor, now: datetime
 ) -> None:
     """HR booked over an overlap on purpose: keep a record of who and which."""
     overlaps = overridden(conflicts)
@@ -336,7 +335,7 @@ async def _audit_override(
         await audit.record(
             db,
             "booking_override",
-            actor=Actor("person", actor.wecom_userid),
+            actor=actor,
             at=now,
             target_kind="interview",
             target_id=interview_id,

@@ -8,14 +8,18 @@ from typing import Protocol
 from portal.db.database import Database
 from portal.db.interview_writes import SlotTaken, add_status_event
 from portal.db.interviews import InterviewDetail, get_detail, lock_detail
-from portal.db.people import Person
 from portal.interviews.errors import InterviewNotFound, StaleInterview
 from portal.live import LiveEvent
-from portal.scheduling import BookingConflict, Conflict, ConflictKind, InvalidTransition, Status
+from portal.scheduling import (
+    Actor,
+    BookingConflict,
+    Conflict,
+    ConflictKind,
+    InvalidTransition,
+    Status,
+)
 from portal.scheduling.conflicts import INTERVIEWER_BUSY
 from portal.scheduling.states import CLOSED, TERMINAL
-
-PERSON = "person"  # status_events.actor_kind for a signed-in staff member
 
 
 class Publisher(Protocol):
@@ -47,20 +51,17 @@ async def history(
     from_status: Status | None,
     to_status: Status,
     *,
-    actor: Person | None,
+    actor: Actor,
     now: datetime,
-    actor_kind: str = PERSON,
-    actor_id: str | None = None,
     note: str | None = None,
 ) -> int:
-    """A status_events row; a staff actor is recorded by their WeCom userid."""
+    """A status_events row; returns its id (the live event id)."""
     return await add_status_event(
         db,
         interview_id,
         from_status=None if from_status is None else from_status.value,
         to_status=to_status.value,
-        actor_kind=PERSON if actor is not None else actor_kind,
-        actor_id=actor.wecom_userid if actor is not None else actor_id,
+        actor=actor,
         note=note,
         now=now,
     )

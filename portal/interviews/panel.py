@@ -1,20 +1,42 @@
-"""The panel's use cases: an interviewer's reply, and moving an interview through its states."""
+"""The panel's use cases: an interviewer's reply, and moving an interview through its states.
+
+`move` is the status step: it runs inside the caller's transaction, so the candidate's share
+link (`portal.share`) and HR's cancel add their own rows to the same commit.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from portal.db.database import Database
 from portal.db.interview_writes import set_rsvp, update_interview
-from portal.db.interviews import InterviewDetail, hr_recipients
-from portal.db.people import Person
+from portal.db.interviews import InterviewDetail, PanelMember, hr_recipients
 from portal.interviews import notify
 from portal.interviews.common import Publisher, announce, history, locked, still_open
 from portal.interviews.errors import InterviewNotFound
-from portal.scheduling import ActorKind, InvalidTransition, Status, transition
+from portal.scheduling import Actor, ActorKind, InvalidTransition, Status, transition
 from portal.scheduling.states import NOT_ALLOWED
 
 ACCEPTED, DECLINED = "accepted", "declined"
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What the status step wrote: the new status and version, and the history row's id."""
+
+    status: Status
+    version: int
+    event_id: int
+
+
+def _on_panel(current: InterviewDetail, actor: Actor) -> PanelMember:
+    """The actor's seat on the panel; anyone else is told the interview does not exist."""
+    member = None if actor.person_id is None else current.member(actor.person_id)
+    if member is None:
+        raise InterviewNotFound()
+    return member
 
 
 async def respond(
@@ -22,7 +44,7 @@ async def respond(
     broadcaster: Publisher,
     *,
     interview_id: int,
-    person_id: int,
+    actor: Actor,
     accept: bool,
     reason: str | None,
     now: datetime,
@@ -32,19 +54,17 @@ async def respond(
     Idempotent: the same answer again changes nothing and sends nothing. A decline tells HR
     (the interview's creator, or every HR person if the creator has left). The web form asks
     for a reason when declining; a card button may decline without one.
-    Raises `InterviewNotFound` when the person is not on the interview.
+    Raises `InterviewNotFound` when the actor is not on the interview.
     """
     rsvp = ACCEPTED if accept else DECLINED
     reason = None if accept else reason
     async with db.transaction():
         current = await locked(db, interview_id, None)
-        member = current.member(person_id)
-        if member is None:
-            raise InterviewNotFound()
+        member = _on_panel(current, actor)
         still_open(current.status)
         if member.rsvp == rsvp and member.rsvp_reason == reason:
             return current
-        await set_rsvp(db, interview_id, person_id, rsvp=rsvp, reason=reason, now=now)
+        await set_rsvp(db, interview_id, member.person_id, rsvp=rsvp, reason=reason, now=now)
         if not accept:
             recipients = await hr_recipients(db, current.created_by)
             await notify.tell_hr_declined(
@@ -59,60 +79,63 @@ async def respond(
     return await announce(db, broadcaster, interview_id, "rsvp", None)
 
 
+async def move(
+    db: Database,
+    current: InterviewDetail,
+    target: Status,
+    *,
+    actor: Actor,
+    now: datetime,
+    values: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> Moved:
+    """The status step, in the caller's transaction on the locked `current`: the state
+    machine's check for `actor`, the write (with `values`), the history row."""
+    if actor.role == ActorKind.INTERVIEWER:
+        _on_panel(current, actor)
+    status = transition(
+        current.status,
+        target,
+        actor=actor.role,
+        now=now,
+        starts_at=current.starts_at,
+        ends_at=current.ends_at,
+    )
+    version = await update_interview(
+        db,
+        current.id,
+        {"status": status.value, **(values or {})},
+        version=current.version,
+        actor=actor,
+        now=now,
+    )
+    event_id = await history(
+        db, current.id, current.status, status, actor=actor, now=now, note=note
+    )
+    if status == Status.NO_SHOW:  # nobody to remind and nothing to give feedback on
+        await notify.withdraw_timed(db, current.id)
+    return Moved(status, version, event_id)
+
+
 async def change_status(
     db: Database,
     broadcaster: Publisher,
     *,
     interview_id: int,
     target: Status,
-    actor_kind: ActorKind,
-    actor: Person | None,
+    actor: Actor,
     now: datetime,
-    actor_id: str | None = None,
     note: str | None = None,
 ) -> InterviewDetail:
-    """Move the interview to `target` if the state machine lets `actor_kind` do it now.
+    """Move the interview to `target` if the state machine lets `actor` do it now.
 
-    Staff pass themselves as `actor`; an interviewer must be on the panel (else 404).
-    The candidate, the platform and the system pass `actor=None` and an `actor_id` for the
-    history. Cancelling has its own use case (`cancel`), which asks for a reason.
+    An interviewer must be on the panel (else 404). Cancelling has its own use case
+    (`booking.cancel`), which asks for a reason.
     Raises `InvalidTransition` with the state machine's message when the move is refused.
     """
     if target == Status.CANCELLED:
         raise InvalidTransition(NOT_ALLOWED, {"target": target.value}, status=403)
     async with db.transaction():
         current = await locked(db, interview_id, None)
-        if actor_kind == ActorKind.INTERVIEWER and (
-            actor is None or current.member(actor.id) is None
-        ):
-            raise InterviewNotFound()
-        status = transition(
-            current.status,
-            target,
-            actor=actor_kind,
-            now=now,
-            starts_at=current.starts_at,
-            ends_at=current.ends_at,
-        )
-        await update_interview(
-            db,
-            interview_id,
-            {"status": status.value},
-            version=current.version,
-            actor_id=None if actor is None else actor.id,
-            now=now,
-        )
-        event_id = await history(
-            db,
-            interview_id,
-            current.status,
-            status,
-            actor=actor,
-            now=now,
-            actor_kind=actor_kind.value,
-            actor_id=actor_id,
-            note=note,
-        )
-        if status == Status.NO_SHOW:  # nobody to remind and nothing to give feedback on
-            await notify.withdraw_timed(db, interview_id)
-    return await announce(db, broadcaster, interview_id, "status", event_id)
+        moved = await move(db, current, target, actor=actor, now=now, note=note)
+    return await announce(db, broadcaster, interview_id, "status", moved.event_id)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from portal.db import audit
-from portal.db.audit import Actor
 from portal.db.database import Database
 from portal.db.listing import Page
 from portal.db.outbox import (
@@ -20,9 +19,9 @@ from portal.db.outbox import (
     retry_dead,
     status_counts,
 )
-from portal.db.people import Person
 from portal.errors import Conflict, NotFound
 from portal.i18n import N_
+from portal.scheduling import Actor
 
 NOT_DEAD = N_("Only dead letters can be retried or discarded; this one has moved on.")
 
@@ -45,7 +44,7 @@ async def outbox_overview(
 async def _act(
     db: Database,
     row_id: int,
-    actor: Person,
+    actor: Actor,
     action: str,
     change: Callable[[], Awaitable[bool]],
     now: datetime,
@@ -59,7 +58,7 @@ async def _act(
         await audit.record(
             db,
             action,
-            actor=Actor("person", actor.wecom_userid),
+            actor=actor,
             at=now,
             target_kind="outbox",
             target_id=row_id,
@@ -70,9 +69,7 @@ async def _act(
     return after
 
 
-async def retry_dead_letter(
-    db: Database, *, row_id: int, actor: Person, now: datetime
-) -> OutboxRow:
+async def retry_dead_letter(db: Database, *, row_id: int, actor: Actor, now: datetime) -> OutboxRow:
     """Send a dead letter again, with a fresh set of attempts."""
     return await _act(
         db, row_id, actor, "notification_retried", lambda: retry_dead(db, row_id, now=now), now
@@ -80,10 +77,10 @@ async def retry_dead_letter(
 
 
 async def discard_dead_letter(
-    db: Database, *, row_id: int, actor: Person, now: datetime
+    db: Database, *, row_id: int, actor: Actor, now: datetime
 ) -> OutboxRow:
     """Give up on a dead letter for good."""
-    reason = f"discarded by {actor.wecom_userid}"
+    reason = f"discarded by {actor.ref}"
     return await _act(
         db,
         row_id,

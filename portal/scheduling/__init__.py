@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portal.errors import DomainError
+from portal.scheduling.actors import Actor
 from portal.scheduling.candidate_rules import (
     Decision,
     can_cancel,
@@ -91,6 +92,7 @@ __all__ = [
     "RECOMMENDATION_LABELS",
     "STATUS_LABELS",
     "TERMINAL",
+    "Actor",
     "ActorKind",
     "Booking",
     "BookingConflict",

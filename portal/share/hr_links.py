@@ -10,11 +10,11 @@ from datetime import datetime
 
 from portal.db import audit, share_links
 from portal.db.database import Database
-from portal.db.people import Person
 from portal.db.reschedule_requests import RescheduleRequest, mark_handled, open_reschedule_requests
 from portal.db.share_links import ShareLink
 from portal.errors import NotFound
 from portal.live import Broadcaster, LiveEvent
+from portal.scheduling import Actor
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,6 @@ class LinkState:
     request: RescheduleRequest | None = None  # the candidate's open request, if any
 
 
-def _actor(person: Person) -> audit.Actor:
-    return audit.Actor("person", person.wecom_userid)
-
-
 async def link_state(db: Database, interview_id: int, *, now: datetime) -> LinkState:
     if await share_links.interview_ends_at(db, interview_id) is None:
         raise NotFound()
@@ -41,19 +37,23 @@ async def link_state(db: Database, interview_id: int, *, now: datetime) -> LinkS
 
 
 async def regenerate(
-    db: Database, *, interview_id: int, actor: Person, grace_hours: int, now: datetime
+    db: Database, *, interview_id: int, actor: Actor, grace_hours: int, now: datetime
 ) -> LinkState:
     """A fresh link; every earlier one of the interview is revoked."""
     async with db.transaction():
         link_id = await share_links.regenerate(
-            db, interview_id=interview_id, created_by=actor.id, grace_hours=grace_hours, now=now
+            db,
+            interview_id=interview_id,
+            created_by=actor.person_id,
+            grace_hours=grace_hours,
+            now=now,
         )
         if link_id is None:
             raise NotFound()
         await audit.record(
             db,
             "share_link_regenerated",
-            actor=_actor(actor),
+            actor=actor,
             at=now,
             target_kind="interview",
             target_id=interview_id,
@@ -62,7 +62,7 @@ async def regenerate(
     return await link_state(db, interview_id, now=now)
 
 
-async def revoke(db: Database, *, interview_id: int, actor: Person, now: datetime) -> LinkState:
+async def revoke(db: Database, *, interview_id: int, actor: Actor, now: datetime) -> LinkState:
     """The interview's links stop working; HR can make a new one later."""
     async with db.transaction():
         if await share_links.interview_ends_at(db, interview_id) is None:
@@ -71,7 +71,7 @@ async def revoke(db: Database, *, interview_id: int, actor: Person, now: datetim
         await audit.record(
             db,
             "share_link_revoked",
-            actor=_actor(actor),
+            actor=actor,
             at=now,
             target_kind="interview",
             target_id=interview_id,
@@ -81,17 +81,19 @@ async def revoke(db: Database, *, interview_id: int, actor: Person, now: datetim
 
 
 async def close_request(
-    db: Database, broadcaster: Broadcaster, *, interview_id: int, actor: Person, now: datetime
+    db: Database, broadcaster: Broadcaster, *, interview_id: int, actor: Actor, now: datetime
 ) -> LinkState:
     """HR has dealt with the candidate's request (rescheduled, called them, or declined it)."""
     async with db.transaction():
         if await share_links.interview_ends_at(db, interview_id) is None:
             raise NotFound()
-        count = await mark_handled(db, interview_id=interview_id, handled_by=actor.id, at=now)
+        count = await mark_handled(
+            db, interview_id=interview_id, handled_by=actor.person_id, at=now
+        )
         await audit.record(
             db,
             "reschedule_request_handled",
-            actor=_actor(actor),
+            actor=actor,
             at=now,
             target_kind="interview",
             target_id=interview_id,

@@ -6,13 +6,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from portal.db import audit
 from portal.db.database import Database
 from portal.db.reschedule_requests import RescheduleRequest, open_reschedule_requests
 from portal.db.share_links import ShareLink, get_link
 from portal.db.share_view import CandidateInterview, candidate_interview
 from portal.errors import Gone, NotFound
 from portal.i18n import N_
+from portal.scheduling import Actor
 from portal.share.signing import LinkInvalid, verify_candidate_link
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,8 @@ class OpenedLink:
     open_request: RescheduleRequest | None = None  # sent, not yet handled by HR
 
     @property
-    def actor(self) -> audit.Actor:
-        return audit.Actor("candidate", str(self.interview.detail.candidate_id))
+    def actor(self) -> Actor:
+        return Actor.candidate(self.interview.detail.candidate_id)
 
 
 async def open_link(db: Database, token: str, *, secret: str, now: datetime) -> OpenedLink:

@@ -2,7 +2,8 @@
 
 Each action is rate-limited per link, then checked against the same rules the page used,
 then written with its audit row and outbox rows in one transaction; the live event follows
-the commit.
+the commit. Confirm, check-in and cancel run the interview's own steps (`panel.move`,
+`booking.call_off`) inside that transaction.
 
 Raises:
     ActionRefused: the interview's state or the clock forbids the action now (409).
@@ -16,9 +17,11 @@ from datetime import datetime
 
 from portal.db import audit
 from portal.db.database import Database
-from portal.db.interviews import hr_recipients
-from portal.db.outbox import dedupe_key, enqueue
 from portal.db.reschedule_requests import Window, add_request, windows_json
+from portal.db.share_view import save_candidate_timezone
+from portal.interviews.booking import call_off
+from portal.interviews.common import announce
+from portal.interviews.panel import move
 from portal.live import Broadcaster, LiveEvent
 from portal.scheduling import (
     RescheduleRequest,
@@ -27,10 +30,10 @@ from portal.scheduling import (
     can_check_in,
     can_confirm,
 )
-from portal.share import ratelimit, status
+from portal.share import ratelimit
 from portal.share.opening import OpenedLink
 from portal.share.page import can_request_reschedule
-from portal.share.status import require
+from portal.share.status import allowed, report, require, tell_hr
 
 
 async def request_reschedule(
@@ -59,14 +62,15 @@ async def request_reschedule(
         detail = {"link_id": opened.link.id, "request_id": request_id}
         await _record(db, opened, "candidate_reschedule_requested", detail, now=now)
         payload = {
+            "interview_id": interview.id,
+            "version": interview.version,
             "request_id": request_id,
             "windows": windows_json(windows),
             "timezone": request.timezone,
             "message": request.message,
         }
-        await tell_hr(
-            db, opened, "candidate_reschedule_request", payload, tag=f"r{request_id}", now=now
-        )
+        kind = "candidate_reschedule_request"
+        await tell_hr(db, interview, kind, payload, tag=f"r{request_id}", now=now)
     await broadcaster.publish(LiveEvent(interview.id, "reschedule_request"))
     return request_id
 
@@ -81,15 +85,15 @@ async def confirm(
 ) -> None:
     """Status confirmed; the zone the browser reported is kept on the candidate."""
     await ratelimit.admit(db, link_id=opened.link.id, action="confirm", now=now)
-    await status.change(
-        db,
-        broadcaster,
-        opened,
-        target=Status.CONFIRMED,
-        rule=lambda current: can_confirm(now, status=current.status, ends_at=current.ends_at),
-        now=now,
-        extra=status.keep_timezone(db, timezone),
-    )
+    async with db.transaction():
+        current = await allowed(
+            db, opened, lambda c: can_confirm(now, status=c.status, ends_at=c.ends_at)
+        )
+        moved = await move(db, current, Status.CONFIRMED, actor=opened.actor, now=now)
+        await report(db, opened, current, moved, now=now)
+        if timezone:
+            await save_candidate_timezone(db, candidate_id=current.candidate_id, timezone=timezone)
+    await announce(db, broadcaster, current.id, "status", moved.event_id)
 
 
 async def check_in(
@@ -97,16 +101,15 @@ async def check_in(
 ) -> None:
     """Status checked_in: HR and the interviewers see the candidate is here."""
     await ratelimit.admit(db, link_id=opened.link.id, action="checkin", now=now)
-    await status.change(
-        db,
-        broadcaster,
-        opened,
-        target=Status.CHECKED_IN,
-        rule=lambda current: can_check_in(
-            now, status=current.status, starts_at=current.starts_at, ends_at=current.ends_at
-        ),
-        now=now,
-    )
+    async with db.transaction():
+        current = await allowed(
+            db,
+            opened,
+            lambda c: can_check_in(now, status=c.status, starts_at=c.starts_at, ends_at=c.ends_at),
+        )
+        moved = await move(db, current, Status.CHECKED_IN, actor=opened.actor, now=now)
+        await report(db, opened, current, moved, now=now)
+    await announce(db, broadcaster, current.id, "status", moved.event_id)
 
 
 async def cancel(
@@ -120,19 +123,17 @@ async def cancel(
 ) -> None:
     """The candidate calls the interview off, until `cutoff_hours` before the start."""
     await ratelimit.admit(db, link_id=opened.link.id, action="cancel", now=now)
-    await status.change(
-        db,
-        broadcaster,
-        opened,
-        target=Status.CANCELLED,
-        rule=lambda current: can_cancel(
-            now, status=current.status, starts_at=current.starts_at, cutoff_hours=cutoff_hours
-        ),
-        now=now,
-        values={"cancel_reason": reason},
-        note=reason,
-        extra=status.free_the_panel(db, reason, now=now),
-    )
+    async with db.transaction():
+        current = await allowed(
+            db,
+            opened,
+            lambda c: can_cancel(
+                now, status=c.status, starts_at=c.starts_at, cutoff_hours=cutoff_hours
+            ),
+        )
+        moved = await call_off(db, current, actor=opened.actor, reason=reason, now=now)
+        await report(db, opened, current, moved, note=reason, now=now)
+    await announce(db, broadcaster, current.id, "cancelled", moved.event_id)
 
 
 async def _record(
@@ -147,27 +148,3 @@ async def _record(
         target_id=opened.interview.id,
         detail=dict(detail),
     )
-
-
-async def tell_hr(
-    db: Database,
-    opened: OpenedLink,
-    kind: str,
-    extra: dict[str, object],
-    *,
-    tag: object,
-    now: datetime,
-) -> None:
-    """One outbox row per HR recipient, inside the caller's transaction."""
-    interview = opened.interview.detail
-    payload = {"interview_id": interview.id, "version": interview.version, **extra}
-    for userid in await hr_recipients(db, interview.created_by):
-        await enqueue(
-            db,
-            kind=kind,
-            recipient=userid,
-            payload=payload,
-            dedupe=dedupe_key(kind, interview.id, userid, tag),
-            now=now,
-            interview_id=interview.id,
-        )

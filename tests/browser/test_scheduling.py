@@ -31,7 +31,7 @@ async def seeded(sqlite_url: str, starts_at: datetime, panel: tuple[str, ...]) -
         db,
         world.hub,
         world.draft(starts_at, panel=panel),
-        actor=world["liuyang"],
+        actor=world.hr("liuyang"),
         now=world.now,
     )
     return world, detail.id

@@ -202,7 +202,7 @@ async def test_page_cancelled_interview_says_so_and_offers_nothing(
     booked = await world.interview()
     draft = CancelDraft("The position was filled.", version=1)
     await service.cancel(
-        world.db, world.hub, booked.interview_id, draft, actor=world["liuyang"], now=world.now
+        world.db, world.hub, booked.interview_id, draft, actor=world.hr("liuyang"), now=world.now
     )
     response = await client.get(booked.path, headers=EN)
     page = soup(response)

@@ -11,6 +11,7 @@ from portal.db.people import MemberProfile, get_person_by_userid, list_all_peopl
 from portal.directory.roles import Role, RolePolicy, compute_role
 from portal.directory.service import RoleSources, change_active, change_role
 from portal.directory.sync import sync_contacts, sync_if_due
+from portal.scheduling import Actor, ActorKind
 from portal.wecom import WeComClient
 from portal.wecom import sandbox as demo
 from portal.wecom.sandbox import SandboxConfig
@@ -78,10 +79,11 @@ async def test_sync_keeps_admin_role_override_and_block(
     target = await get_person_by_userid(db, "lina")
     other = await get_person_by_userid(db, "wangfang")
     assert admin and target and other
+    actor = Actor.person(admin, ActorKind.HR)
     await change_role(
-        db, wecom_client, sources, person_id=target.id, choice="hr", actor=admin, now=NOW
+        db, wecom_client, sources, person_id=target.id, choice="hr", actor=actor, now=NOW
     )
-    await change_active(db, person_id=other.id, active=False, actor=admin, now=NOW)
+    await change_active(db, person_id=other.id, active=False, actor=actor, now=NOW)
     await sync_contacts(db, wecom_client, sources, now=NOW)
     target_after = await get_person_by_userid(db, "lina")
     other_after = await get_person_by_userid(db, "wangfang")

@@ -9,7 +9,6 @@ from starlette.datastructures import FormData
 from portal.db.tables import audit_log, interview_interviewers, status_events
 from portal.interviews import service
 from portal.scheduling import (
-    ActorKind,
     BookingConflict,
     CancelDraft,
     ConflictKind,
@@ -28,7 +27,7 @@ from tests.support.when import NOW
 
 async def test_create_writes_panel_history_and_outbox(world: World) -> None:
     detail = await service.create(
-        world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW
+        world.db, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW
     )
     assert detail.status == Status.SCHEDULED and detail.version == 1
     assert {m.wecom_userid for m in detail.panel} == {"zhangwei", "lina"}
@@ -54,14 +53,14 @@ async def test_create_writes_panel_history_and_outbox(world: World) -> None:
 
 
 async def test_create_overlap_is_refused_without_override(world: World) -> None:
-    await service.create(world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW)
+    await service.create(world.db, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW)
     later = WEDNESDAY_10 + timedelta(minutes=30)
     with pytest.raises(BookingConflict) as caught:
         await service.create(
             world.db,
             world.hub,
             world.draft(later, panel=("zhangwei",), candidate_id=None),
-            actor=world["liuyang"],
+            actor=world.hr("liuyang"),
             now=NOW,
         )
     kinds = {(c.kind, c.message) for c in caught.value.conflicts}
@@ -72,14 +71,14 @@ async def test_create_overlap_is_refused_without_override(world: World) -> None:
 
 
 async def test_create_buffer_too_close_is_refused(world: World) -> None:
-    await service.create(world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW)
+    await service.create(world.db, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW)
     other = await _other_candidate(world)
     with pytest.raises(BookingConflict) as caught:
         await service.create(
             world.db,
             world.hub,
             world.draft(WEDNESDAY_10 + timedelta(minutes=70), panel=("lina",), candidate_id=other),
-            actor=world["liuyang"],
+            actor=world.hr("liuyang"),
             now=NOW,
         )
     assert [c.message for c in caught.value.conflicts] == [INTERVIEWER_TOO_CLOSE]
@@ -87,14 +86,14 @@ async def test_create_buffer_too_close_is_refused(world: World) -> None:
 
 async def test_create_override_books_and_is_audited(world: World) -> None:
     first = await service.create(
-        world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW
+        world.db, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW
     )
     other = await _other_candidate(world)
     second = await service.create(
         world.db,
         world.hub,
         world.draft(panel=("zhangwei", "sunhao"), candidate_id=other, override=True),
-        actor=world["zhaolei"],
+        actor=world.hr("zhaolei"),
         now=NOW,
     )
     overridden = {m.wecom_userid: m.overlap_override for m in second.panel}
@@ -113,17 +112,17 @@ async def test_create_override_books_and_is_audited(world: World) -> None:
 
 async def test_update_stale_version_is_refused_with_current_values(world: World) -> None:
     created = await service.create(
-        world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW
+        world.db, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW
     )
     first = world.draft(version=1, room_url="https://meet.example.com/r/new")
-    await service.update(world.db, world.hub, created.id, first, actor=world["zhaolei"], now=NOW)
+    await service.update(world.db, world.hub, created.id, first, actor=world.hr("zhaolei"), now=NOW)
     with pytest.raises(service.StaleInterview) as caught:
         await service.update(
             world.db,
             world.hub,
             created.id,
             world.draft(version=1, room_url=None),
-            actor=world["liuyang"],
+            actor=world.hr("liuyang"),
             now=NOW,
         )
     assert caught.value.status == 409
@@ -134,11 +133,11 @@ async def test_update_stale_version_is_refused_with_current_values(world: World)
 
 async def test_update_changes_panel_and_notifies_added_and_removed(world: World) -> None:
     created = await service.create(
-        world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW
+        world.db, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW
     )
     draft = world.draft(panel=("zhangwei", "sunhao"), version=1)
     updated = await service.update(
-        world.db, world.hub, created.id, draft, actor=world["liuyang"], now=NOW
+        world.db, world.hub, created.id, draft, actor=world.hr("liuyang"), now=NOW
     )
     assert {m.wecom_userid for m in updated.panel} == {"zhangwei", "sunhao"}
     assert updated.version == 2
@@ -162,13 +161,13 @@ async def test_update_changes_panel_and_notifies_added_and_removed(world: World)
 
 async def test_reschedule_resets_replies_and_replaces_reminders(world: World) -> None:
     created = await service.create(
-        world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW
+        world.db, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW
     )
     await service.respond(
         world.db,
         world.hub,
         interview_id=created.id,
-        person_id=world["lina"].id,
+        actor=world.interviewer("lina"),
         accept=True,
         reason=None,
         now=NOW,
@@ -178,14 +177,13 @@ async def test_reschedule_resets_replies_and_replaces_reminders(world: World) ->
         world.hub,
         interview_id=created.id,
         target=Status.CONFIRMED,
-        actor_kind=ActorKind.HR,
-        actor=world["liuyang"],
+        actor=world.hr("liuyang"),
         now=NOW,
     )
     moved = Slot.starting(WEDNESDAY_10 + timedelta(hours=3), timedelta(minutes=45))
     draft = RescheduleDraft(moved, "Asia/Shanghai", "Candidate asked", False, 2)
     detail = await service.reschedule(
-        world.db, world.hub, created.id, draft, actor=world["liuyang"], now=NOW
+        world.db, world.hub, created.id, draft, actor=world.hr("liuyang"), now=NOW
     )
     assert detail.slot == moved and detail.version == 3 and detail.status == Status.SCHEDULED
     assert all(m.rsvp == "pending" for m in detail.panel)
@@ -211,12 +209,12 @@ async def test_reschedule_resets_replies_and_replaces_reminders(world: World) ->
 
 async def test_reschedule_to_same_time_is_a_field_error(world: World) -> None:
     created = await service.create(
-        world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW
+        world.db, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW
     )
     draft = RescheduleDraft(created.slot, "Asia/Shanghai", None, False, 1)
     with pytest.raises(ValidationFailed) as caught:
         await service.reschedule(
-            world.db, world.hub, created.id, draft, actor=world["liuyang"], now=NOW
+            world.db, world.hub, created.id, draft, actor=world.hr("liuyang"), now=NOW
         )
     assert set(caught.value.errors) == {"time"}
 
@@ -225,14 +223,14 @@ async def test_cancel_needs_reason_withdraws_reminders_and_frees_the_slot(world:
     with pytest.raises(ValidationFailed):
         validate_cancel(FormData([("reason", "  ")]))
     created = await service.create(
-        world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW
+        world.db, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW
     )
     detail = await service.cancel(
         world.db,
         world.hub,
         created.id,
         CancelDraft("Position filled", 1),
-        actor=world["liuyang"],
+        actor=world.hr("liuyang"),
         now=NOW,
     )
     assert detail.status == Status.CANCELLED and detail.cancel_reason == "Position filled"
@@ -248,7 +246,7 @@ async def test_cancel_needs_reason_withdraws_reminders_and_frees_the_slot(world:
     )
     assert audit is not None and audit["detail"] == {"reason": "Position filled"}
     again = await service.create(
-        world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW
+        world.db, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW
     )
     assert again.id != created.id
     with pytest.raises(InvalidTransition):
@@ -257,7 +255,7 @@ async def test_cancel_needs_reason_withdraws_reminders_and_frees_the_slot(world:
             world.hub,
             created.id,
             CancelDraft("again", None),
-            actor=world["liuyang"],
+            actor=world.hr("liuyang"),
             now=NOW,
         )
 
@@ -271,7 +269,7 @@ async def test_create_makes_candidate_link_and_reschedule_moves_its_expiry(world
     from portal.db.share_links import active_link_for
 
     created = await service.create(
-        world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW
+        world.db, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW
     )
     link = await active_link_for(world.db, created.id)
     assert link is not None and link.expires_at == created.ends_at + timedelta(hours=24)
@@ -288,7 +286,7 @@ async def test_create_makes_candidate_link_and_reschedule_moves_its_expiry(world
     moved = Slot.starting(WEDNESDAY_10 + timedelta(days=2), timedelta(minutes=60))
     draft = RescheduleDraft(moved, "Asia/Shanghai", "As the candidate asked", False, 1)
     await service.reschedule(
-        world.db, world.hub, created.id, draft, actor=world["liuyang"], now=NOW
+        world.db, world.hub, created.id, draft, actor=world.hr("liuyang"), now=NOW
     )
     after = await active_link_for(world.db, created.id)
     assert after is not None and after.id == link.id

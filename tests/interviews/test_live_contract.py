@@ -53,13 +53,17 @@ async def request_for(
 
 async def test_board_row_for_hr_today_only(request_for: RequestFor, world: World) -> None:
     today = await service.create(
-        world.db, world.hub, world.draft(NOW + timedelta(hours=2)), actor=world["liuyang"], now=NOW
+        world.db,
+        world.hub,
+        world.draft(NOW + timedelta(hours=2)),
+        actor=world.hr("liuyang"),
+        now=NOW,
     )
     tomorrow = await service.create(
         world.db,
         world.hub,
         world.draft(NOW + timedelta(days=1), panel=("sunhao",)),
-        actor=world["liuyang"],
+        actor=world.hr("liuyang"),
         now=NOW,
     )
     html = await render_board_row(request_for(world["liuyang"].id), today.id)
@@ -76,7 +80,7 @@ async def test_status_fragment_follows_who_may_see(request_for: RequestFor, worl
         world.db,
         world.hub,
         world.draft(NOW + timedelta(minutes=10)),
-        actor=world["liuyang"],
+        actor=world.hr("liuyang"),
         now=NOW,
     )
     mine = await render_status_fragment(request_for(world["lina"].id), detail.id)

@@ -23,7 +23,7 @@ STARTED = WEDNESDAY_10 + timedelta(minutes=5)
 
 async def _booked(world: World) -> int:
     detail = await service.create(
-        world.db, world.hub, world.draft(), actor=world["liuyang"], now=NOW
+        world.db, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW
     )
     return detail.id
 
@@ -35,7 +35,7 @@ async def test_respond_accept_twice_changes_nothing_the_second_time(world: World
         world.db,
         world.hub,
         interview_id=interview_id,
-        person_id=lina,
+        actor=world.interviewer("lina"),
         accept=True,
         reason=None,
         now=NOW,
@@ -44,7 +44,7 @@ async def test_respond_accept_twice_changes_nothing_the_second_time(world: World
         world.db,
         world.hub,
         interview_id=interview_id,
-        person_id=lina,
+        actor=world.interviewer("lina"),
         accept=True,
         reason=None,
         now=NOW + timedelta(hours=1),
@@ -62,7 +62,7 @@ async def test_respond_decline_tells_the_creator_once(world: World) -> None:
             world.db,
             world.hub,
             interview_id=interview_id,
-            person_id=world["zhangwei"].id,
+            actor=world.interviewer("zhangwei"),
             accept=False,
             reason="On leave",
             now=NOW,
@@ -90,7 +90,7 @@ async def test_respond_off_panel_is_not_found(world: World) -> None:
             world.db,
             world.hub,
             interview_id=interview_id,
-            person_id=world["sunhao"].id,
+            actor=world.interviewer("sunhao"),
             accept=True,
             reason=None,
             now=NOW,
@@ -99,15 +99,13 @@ async def test_respond_off_panel_is_not_found(world: World) -> None:
 
 async def test_change_status_walks_the_happy_path_with_history(world: World) -> None:
     interview_id = await _booked(world)
-    zhang = world["zhangwei"]
     for target in (Status.IN_PROGRESS, Status.COMPLETED):
         detail = await service.change_status(
             world.db,
             world.hub,
             interview_id=interview_id,
             target=target,
-            actor_kind=ActorKind.INTERVIEWER,
-            actor=zhang,
+            actor=world.interviewer("zhangwei"),
             now=STARTED,
         )
         assert detail.status == target
@@ -128,14 +126,13 @@ async def test_change_status_refusals_carry_the_rule_message(
     world: World, target: Status, actor_kind: ActorKind, when: datetime, message: str, status: int
 ) -> None:
     interview_id = await _booked(world)
-    actor = world["liuyang"] if actor_kind == ActorKind.HR else world["lina"]
+    actor = world.hr("liuyang") if actor_kind == ActorKind.HR else world.interviewer("lina")
     with pytest.raises(InvalidTransition) as caught:
         await service.change_status(
             world.db,
             world.hub,
             interview_id=interview_id,
             target=target,
-            actor_kind=actor_kind,
             actor=actor,
             now=when,
         )
@@ -149,8 +146,7 @@ async def test_change_status_after_no_show_is_closed_and_reminders_go(world: Wor
         world.hub,
         interview_id=interview_id,
         target=Status.NO_SHOW,
-        actor_kind=ActorKind.INTERVIEWER,
-        actor=world["lina"],
+        actor=world.interviewer("lina"),
         now=STARTED,
     )
     with pytest.raises(InvalidTransition) as caught:
@@ -159,8 +155,7 @@ async def test_change_status_after_no_show_is_closed_and_reminders_go(world: Wor
             world.hub,
             interview_id=interview_id,
             target=Status.IN_PROGRESS,
-            actor_kind=ActorKind.HR,
-            actor=world["liuyang"],
+            actor=world.hr("liuyang"),
             now=STARTED,
         )
     assert caught.value.message == CLOSED
@@ -176,8 +171,7 @@ async def test_change_status_interviewer_off_panel_is_not_found(world: World) ->
             world.hub,
             interview_id=interview_id,
             target=Status.IN_PROGRESS,
-            actor_kind=ActorKind.INTERVIEWER,
-            actor=world["sunhao"],
+            actor=world.interviewer("sunhao"),
             now=STARTED,
         )
 

@@ -41,7 +41,7 @@ async def pg(pg_url: str) -> AsyncIterator[Database]:
 
 async def test_exclusion_constraint_refuses_an_unchecked_overlap(pg: Database) -> None:
     world = await make_world(pg)
-    first = await service.create(pg, world.hub, world.draft(), actor=world["liuyang"], now=NOW)
+    first = await service.create(pg, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW)
     zhang = world["zhangwei"].id
     with pytest.raises(SlotTaken) as caught:
         async with pg.transaction():  # straight to the table, past the application's check
@@ -52,7 +52,7 @@ async def test_exclusion_constraint_refuses_an_unchecked_overlap(pg: Database) -
 
 async def test_exclusion_constraint_lets_an_override_through(pg: Database) -> None:
     world = await make_world(pg)
-    first = await service.create(pg, world.hub, world.draft(), actor=world["liuyang"], now=NOW)
+    first = await service.create(pg, world.hub, world.draft(), actor=world.hr("liuyang"), now=NOW)
     zhang = world["zhangwei"].id
     async with pg.transaction():
         other = await _bare_interview(world)
@@ -76,8 +76,8 @@ async def test_concurrent_bookings_of_one_interviewer_exactly_one_wins(pg_url: s
             world.draft(panel=("zhangwei",), candidate_id=other),
         ]
         results = await asyncio.gather(
-            service.create(one, world.hub, drafts[0], actor=world["liuyang"], now=NOW),
-            service.create(two, world.hub, drafts[1], actor=world["zhaolei"], now=NOW),
+            service.create(one, world.hub, drafts[0], actor=world.hr("liuyang"), now=NOW),
+            service.create(two, world.hub, drafts[1], actor=world.hr("zhaolei"), now=NOW),
             return_exceptions=True,
         )
     finally:

@@ -27,7 +27,7 @@ async def _book(
     world: World, starts_at: datetime = TODAY_NOON, *, panel: tuple[str, ...] = PANEL
 ) -> int:
     draft = world.draft(starts_at, panel=panel)
-    detail = await service.create(world.db, world.hub, draft, actor=world["liuyang"], now=NOW)
+    detail = await service.create(world.db, world.hub, draft, actor=world.hr("liuyang"), now=NOW)
     return detail.id
 
 
@@ -192,7 +192,7 @@ async def test_edit_after_someone_else_saved_shows_their_values(
         world.hub,
         interview_id,
         world.draft(TODAY_NOON, version=1, room_url="https://meet.example.com/r/9"),
-        actor=world["zhaolei"],
+        actor=world.hr("zhaolei"),
         now=NOW,
     )
     token = await hr.csrf_token()
@@ -243,7 +243,7 @@ async def test_reschedule_form_moves_and_resets_replies(
         world.db,
         world.hub,
         interview_id=interview_id,
-        person_id=world["lina"].id,
+        actor=world.interviewer("lina"),
         accept=True,
         reason=None,
         now=NOW,

@@ -6,7 +6,7 @@ import httpx
 
 from portal.db.interviews import InterviewDetail, get_detail
 from portal.interviews import service
-from portal.scheduling import ActorKind, Recommendation, Scorecard, Status
+from portal.scheduling import Recommendation, Scorecard, Status
 from tests.conftest import Auth
 from tests.factories import PANEL, World
 from tests.interviews.web import EN, HTMX, post
@@ -18,7 +18,7 @@ SOON = NOW + timedelta(minutes=10)  # startable now: the early window is 15 minu
 
 async def _book(world: World, starts_at: datetime = SOON, panel: tuple[str, ...] = PANEL) -> int:
     draft = world.draft(starts_at, panel=panel)
-    return (await service.create(world.db, world.hub, draft, actor=world["liuyang"], now=NOW)).id
+    return (await service.create(world.db, world.hub, draft, actor=world.hr("liuyang"), now=NOW)).id
 
 
 async def test_mine_lists_only_my_interviews_by_section(
@@ -153,8 +153,7 @@ async def test_status_change_by_service_is_history_on_hr_page(
         world.hub,
         interview_id=interview_id,
         target=Status.IN_PROGRESS,
-        actor_kind=ActorKind.INTERVIEWER,
-        actor=world["lina"],
+        actor=world.interviewer("lina"),
         now=SOON,
     )
     page = soup(await client.get(f"/interviews/{interview_id}", headers=EN))

@@ -83,7 +83,7 @@ async def test_week_grid_and_busy_view_place_interviews(
     client: httpx.AsyncClient, hr: Auth, world: World
 ) -> None:
     draft = world.draft(NOW + timedelta(days=1, hours=4), panel=("sunhao",))  # Wed 14:00
-    interview = await service.create(world.db, world.hub, draft, actor=world["liuyang"], now=NOW)
+    interview = await service.create(world.db, world.hub, draft, actor=world.hr("liuyang"), now=NOW)
     grid = soup(await client.get("/week", headers=EN))
     assert [th.get_text() for th in grid.select("thead th")][1] == local_day(
         NOW, -1

@@ -21,7 +21,7 @@ from portal.errors import BadRequest
 from portal.interviews import service
 from portal.interviews.board import BoardFilters, build_board
 from portal.interviews.errors import InterviewNotFound
-from portal.scheduling import TERMINAL, ActorKind, Status, day_range, local_date
+from portal.scheduling import TERMINAL, Actor, ActorKind, Status, day_range, local_date
 from portal.web.core.access import current_user, require_user
 from portal.web.core.htmx import HtmxDetails
 from portal.web.core.live_anchors import board_anchor, interview_anchor
@@ -102,8 +102,7 @@ async def change_status(request: Request) -> Response:
         state["broadcaster"],
         interview_id=request.path_params["interview_id"],
         target=target,
-        actor_kind=ActorKind.HR,
-        actor=user,
+        actor=Actor.person(user, ActorKind.HR),
         now=current_time(request),
     )
     return status_response(request, detail, ActorKind.HR, "interviews:detail")

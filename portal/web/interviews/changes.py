@@ -10,7 +10,14 @@ from starlette.responses import Response
 from portal.db.interviews import InterviewDetail, get_detail
 from portal.interviews import service
 from portal.interviews.errors import InterviewNotFound
-from portal.scheduling import BookingConflict, DomainError, validate_cancel, validate_reschedule
+from portal.scheduling import (
+    Actor,
+    ActorKind,
+    BookingConflict,
+    DomainError,
+    validate_cancel,
+    validate_reschedule,
+)
 from portal.web.core.access import require_user
 from portal.web.core.forms import booking_policy, error_texts
 from portal.web.core.rendering import render, translate
@@ -74,7 +81,7 @@ async def reschedule(request: Request) -> Response:
             state["broadcaster"],
             detail.id,
             draft,
-            actor=user,
+            actor=Actor.person(user, ActorKind.HR),
             now=current_time(request),
             policy=booking_policy(request),
         )
@@ -100,7 +107,7 @@ async def cancel(request: Request) -> Response:
             state["broadcaster"],
             detail.id,
             draft,
-            actor=user,
+            actor=Actor.person(user, ActorKind.HR),
             now=current_time(request),
         )
     except DomainError as exc:

@@ -16,7 +16,7 @@ from portal.db.interviews import InterviewDetail, get_detail
 from portal.errors import BadRequest
 from portal.interviews import service
 from portal.interviews.errors import InterviewNotFound
-from portal.scheduling import BookingConflict, DomainError, validate_interview
+from portal.scheduling import Actor, ActorKind, BookingConflict, DomainError, validate_interview
 from portal.web.core.access import require_user
 from portal.web.core.forms import after_post, booking_policy, error_texts, picked_ids
 from portal.web.core.rendering import render, translate
@@ -88,7 +88,7 @@ async def create(request: Request) -> Response:
             state["db"],
             state["broadcaster"],
             draft,
-            actor=await require_user(request),
+            actor=Actor.person(await require_user(request), ActorKind.HR),
             now=current_time(request),
             policy=booking_policy(request),
         )
@@ -125,7 +125,7 @@ async def update(request: Request) -> Response:
             state["broadcaster"],
             detail.id,
             draft,
-            actor=await require_user(request),
+            actor=Actor.person(await require_user(request), ActorKind.HR),
             now=current_time(request),
             policy=booking_policy(request),
         )

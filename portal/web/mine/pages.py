@@ -18,6 +18,7 @@ from portal.interviews import service
 from portal.interviews.errors import InterviewNotFound
 from portal.scheduling import (
     TERMINAL,
+    Actor,
     ActorKind,
     DomainError,
     UtcRange,
@@ -109,7 +110,7 @@ async def rsvp(request: Request) -> Response:
             state["db"],
             state["broadcaster"],
             interview_id=detail.id,
-            person_id=user.id,
+            actor=Actor.person(user, ActorKind.INTERVIEWER),
             accept=answer.response is RsvpResponse.ACCEPTED,
             reason=answer.reason,
             now=current_time(request),
@@ -130,8 +131,7 @@ async def change_status(request: Request) -> Response:
         state["broadcaster"],
         interview_id=detail.id,
         target=parse_target((await request.form()).get("target")),
-        actor_kind=ActorKind.INTERVIEWER,
-        actor=user,
+        actor=Actor.person(user, ActorKind.INTERVIEWER),
         now=current_time(request),
     )
     return status_response(request, detail, ActorKind.INTERVIEWER, "mine:detail")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from portal.db.audit import Actor, list_entries
+from portal.db.audit import list_entries
 from portal.db.people import Person, search_people
 from portal.directory.errors import from_wecom
 from portal.directory.service import ROLE_CHOICES, change_active, change_role
 from portal.directory.sync import sync_contacts
 from portal.errors import BadRequest
 from portal.i18n import N_
+from portal.scheduling import Actor, ActorKind
 from portal.web.core.access import require_user
 from portal.web.core.htmx import HtmxDetails
 from portal.web.core.navigation import ROLE_LABELS
@@ -67,7 +68,7 @@ async def set_role(request: Request) -> Response:
         state["role_sources"],
         person_id=request.path_params["person_id"],
         choice=str(form.get("role", "")),
-        actor=await require_user(request),
+        actor=Actor.person(await require_user(request), ActorKind.HR),
         now=current_time(request),
     )
     if HtmxDetails.of(request).request:
@@ -84,7 +85,7 @@ async def set_active(request: Request) -> Response:
         app_state(request)["db"],
         person_id=request.path_params["person_id"],
         active=value == "1",
-        actor=await require_user(request),
+        actor=Actor.person(await require_user(request), ActorKind.HR),
         now=current_time(request),
     )
     if HtmxDetails.of(request).request:
@@ -101,7 +102,7 @@ async def run_sync(request: Request) -> Response:
             state["wecom"],
             state["role_sources"],
             now=current_time(request),
-            actor=Actor("person", admin.wecom_userid),
+            actor=Actor.person(admin, ActorKind.HR),
         )
     except WeComError as exc:
         raise from_wecom(exc) from exc

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from portal.db.interviewers import InterviewerProfile, limits_of
 from portal.directory.limits import change_limits, get_profile
 from portal.i18n import N_
-from portal.scheduling import ValidationFailed, WorkingHours
+from portal.scheduling import Actor, ActorKind, ValidationFailed, WorkingHours
 from portal.scheduling.limits import DEFAULT_LIMITS, Limits, validate_limits, working_hours
 from portal.web.core.access import require_user
 from portal.web.core.forms import booking_policy, error_texts
@@ -104,6 +104,10 @@ async def save(request: Request) -> Response:
         return _form(request, person, values, errors=error_texts(request, exc), status=422)
     actor = await require_user(request)
     updated = await change_limits(
-        db, person_id=person.id, limits=limits, actor=actor, now=current_time(request)
+        db,
+        person_id=person.id,
+        limits=limits,
+        actor=Actor.person(actor, ActorKind.HR),
+        now=current_time(request),
     )
     return _form(request, updated, saved=True)

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from portal.errors import NotFound
+from portal.scheduling import Actor, ActorKind
 from portal.share import hr_links
 from portal.share.hr_links import LinkState
 from portal.share.signing import candidate_url
@@ -73,7 +74,7 @@ async def regenerate(request: Request) -> Response:
     found = await hr_links.regenerate(
         state["db"],
         interview_id=_interview_id(request),
-        actor=user,
+        actor=Actor.person(user, ActorKind.HR),
         grace_hours=state["settings"].link_grace_hours,
         now=current_time(request),
     )
@@ -83,7 +84,10 @@ async def regenerate(request: Request) -> Response:
 async def revoke(request: Request) -> Response:
     state, user = app_state(request), await require_user(request)
     found = await hr_links.revoke(
-        state["db"], interview_id=_interview_id(request), actor=user, now=current_time(request)
+        state["db"],
+        interview_id=_interview_id(request),
+        actor=Actor.person(user, ActorKind.HR),
+        now=current_time(request),
     )
     return await _after(request, found)
 
@@ -94,7 +98,7 @@ async def request_handled(request: Request) -> Response:
         state["db"],
         state["broadcaster"],
         interview_id=_interview_id(request),
-        actor=user,
+        actor=Actor.person(user, ActorKind.HR),
         now=current_time(request),
     )
     return await _after(request, found)
