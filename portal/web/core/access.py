@@ -9,6 +9,7 @@ from starlette.requests import Request
 from portal.db.people import Person, get_person
 from portal.errors import Forbidden
 from portal.i18n import N_
+from portal.scheduling import Actor, ActorKind
 from portal.web.core.state import app_state, request_cache
 
 SESSION_PERSON = "person_id"
@@ -70,3 +71,8 @@ async def require_user(request: Request) -> Person:
     if user is None:
         raise LoginRequired()
     return user
+
+
+async def require_actor(request: Request, role: ActorKind) -> Actor:
+    """The signed-in person as who acts in a use case, in `role` (HR or interviewer)."""
+    return Actor.person(await require_user(request), role)

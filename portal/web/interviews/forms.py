@@ -16,8 +16,8 @@ from portal.db.interviews import InterviewDetail, get_detail
 from portal.errors import BadRequest
 from portal.interviews import service
 from portal.interviews.errors import InterviewNotFound
-from portal.scheduling import Actor, ActorKind, BookingConflict, DomainError, validate_interview
-from portal.web.core.access import require_user
+from portal.scheduling import ActorKind, BookingConflict, DomainError, validate_interview
+from portal.web.core.access import require_actor
 from portal.web.core.forms import after_post, booking_policy, error_texts, picked_ids
 from portal.web.core.rendering import render, translate
 from portal.web.core.state import app_state, current_time
@@ -88,7 +88,7 @@ async def create(request: Request) -> Response:
             state["db"],
             state["broadcaster"],
             draft,
-            actor=Actor.person(await require_user(request), ActorKind.HR),
+            actor=await require_actor(request, ActorKind.HR),
             now=current_time(request),
             policy=booking_policy(request),
         )
@@ -125,7 +125,7 @@ async def update(request: Request) -> Response:
             state["broadcaster"],
             detail.id,
             draft,
-            actor=Actor.person(await require_user(request), ActorKind.HR),
+            actor=await require_actor(request, ActorKind.HR),
             now=current_time(request),
             policy=booking_policy(request),
         )

@@ -7,8 +7,8 @@ from starlette.responses import RedirectResponse, Response
 
 from portal.db.outbox import OutboxRow, dead_letter_count
 from portal.notifications.admin import discard_dead_letter, outbox_overview, retry_dead_letter
-from portal.scheduling import Actor, ActorKind
-from portal.web.core.access import require_user
+from portal.scheduling import ActorKind
+from portal.web.core.access import require_actor
 from portal.web.core.htmx import HtmxDetails
 from portal.web.core.paging import page_number
 from portal.web.core.rendering import render
@@ -42,7 +42,7 @@ async def retry(request: Request) -> Response:
     row = await retry_dead_letter(
         app_state(request)["db"],
         row_id=request.path_params["outbox_id"],
-        actor=Actor.person(await require_user(request), ActorKind.HR),
+        actor=await require_actor(request, ActorKind.HR),
         now=current_time(request),
     )
     return await _row_response(request, row)
@@ -52,7 +52,7 @@ async def discard(request: Request) -> Response:
     row = await discard_dead_letter(
         app_state(request)["db"],
         row_id=request.path_params["outbox_id"],
-        actor=Actor.person(await require_user(request), ActorKind.HR),
+        actor=await require_actor(request, ActorKind.HR),
         now=current_time(request),
     )
     return await _row_response(request, row)

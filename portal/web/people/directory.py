@@ -13,7 +13,7 @@ from portal.directory.sync import sync_contacts
 from portal.errors import BadRequest
 from portal.i18n import N_
 from portal.scheduling import Actor, ActorKind
-from portal.web.core.access import require_user
+from portal.web.core.access import require_actor, require_user
 from portal.web.core.htmx import HtmxDetails
 from portal.web.core.navigation import ROLE_LABELS
 from portal.web.core.paging import page_number
@@ -68,7 +68,7 @@ async def set_role(request: Request) -> Response:
         state["role_sources"],
         person_id=request.path_params["person_id"],
         choice=str(form.get("role", "")),
-        actor=Actor.person(await require_user(request), ActorKind.HR),
+        actor=await require_actor(request, ActorKind.HR),
         now=current_time(request),
     )
     if HtmxDetails.of(request).request:
@@ -85,7 +85,7 @@ async def set_active(request: Request) -> Response:
         app_state(request)["db"],
         person_id=request.path_params["person_id"],
         active=value == "1",
-        actor=Actor.person(await require_user(request), ActorKind.HR),
+        actor=await require_actor(request, ActorKind.HR),
         now=current_time(request),
     )
     if HtmxDetails.of(request).request:
