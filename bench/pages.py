@@ -121,6 +121,7 @@ def bare_app(database_url: str) -> Any:
 
     from portal.app import build_routes
     from portal.web.core.templating import build_templates
+    from portal.wiring import Sandboxes
 
     templates = build_templates()
     context = constant_context()
@@ -128,7 +129,7 @@ def bare_app(database_url: str) -> Any:
     async def board(request: Request) -> Any:
         return templates.TemplateResponse(request, "interviews/board.html", context)
 
-    routes = [Route("/bare", board), *build_routes(settings(database_url), None)]
+    routes = [Route("/bare", board), *build_routes(settings(database_url), Sandboxes())]
     return Starlette(routes=routes)
 
 

@@ -11,7 +11,6 @@ from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
 
 from portal.clock import SYSTEM_CLOCK, Clock
 from portal.i18n import Catalogs
@@ -26,6 +25,7 @@ from portal.web import (
     notifications,
     people,
     records,
+    rooms,
     share,
     wecom_events,
 )
@@ -34,12 +34,12 @@ from portal.web.core.middleware import RequestLogMiddleware, SecurityHeadersMidd
 from portal.web.core.routing import Area
 from portal.web.core.state import AppState
 from portal.web.core.templating import STATIC_DIR, build_templates
-from portal.wiring import build_sandbox, open_state, worker_jobs
+from portal.wiring import Sandboxes, build_sandboxes, open_state, worker_jobs
 
 SESSION_COOKIE = "portal_session"
 
 
-def build_routes(settings: Settings, sandbox: ASGIApp | None) -> list[BaseRoute]:
+def build_routes(settings: Settings, sandboxes: Sandboxes) -> list[BaseRoute]:
     """Each area of the portal mounted under its name (`url_for("interviews:board")`)."""
     routes: list[BaseRoute] = [
         Area("home", home.routes),
@@ -52,10 +52,13 @@ def build_routes(settings: Settings, sandbox: ASGIApp | None) -> list[BaseRoute]
         Area("notifications", notifications.routes),
         Area("live", live.routes),
         Area("wecom_events", wecom_events.routes),
+        Area("rooms", rooms.routes),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
-    if settings.sandbox_mount and sandbox is not None:
-        routes.append(Mount(settings.sandbox_mount, app=sandbox, name="sandbox"))
+    if settings.sandbox_mount and sandboxes.wecom is not None:
+        routes.append(Mount(settings.sandbox_mount, app=sandboxes.wecom, name="sandbox"))
+    if settings.platform_mount and sandboxes.platform is not None:
+        routes.append(Mount(settings.platform_mount, app=sandboxes.platform, name="platform"))
     return routes
 
 
@@ -69,11 +72,11 @@ def create_app(
     """
     catalogs = Catalogs()
     templates = build_templates()
-    sandbox = build_sandbox(settings, clock)
+    sandboxes = build_sandboxes(settings, clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
-        async with open_state(settings, templates, catalogs, sandbox, clock) as state:
+        async with open_state(settings, templates, catalogs, sandboxes, clock) as state:
             stop = asyncio.Event()
             jobs = asyncio.create_task(run_jobs(worker_jobs(state), stop)) if run_worker else None
             try:
@@ -97,7 +100,7 @@ def create_app(
     ]
     return Starlette(
         debug=False,  # never a traceback to the user, even in the demo
-        routes=build_routes(settings, sandbox),
+        routes=build_routes(settings, sandboxes),
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,

@@ -1,4 +1,5 @@
-"""`portal serve | migrate | demo | sandbox` (also `python -m portal`)."""
+"""`portal serve | worker | migrate | demo | sandbox | rooms-sandbox | sync-contacts`
+(also `python -m portal`)."""
 
 from __future__ import annotations
 
@@ -111,6 +112,28 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rooms_sandbox(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from portal.logs import configure_logging
+    from portal.platform.sandbox import PlatformSandboxConfig, create_platform_sandbox
+    from portal.settings import load_platform_sandbox_settings
+
+    found = load_platform_sandbox_settings()
+    config = PlatformSandboxConfig(
+        api_key=found.api_key,
+        webhook_secret=found.webhook_secret,
+        webhook_url=found.webhook_url,
+    )
+    configure_logging("INFO")
+    print(
+        f"Interview platform sandbox on http://{args.host}:{args.port}"
+        f"  (API: /open_api/v1/, control: /_control/, webhooks to {found.webhook_url})"
+    )
+    uvicorn.run(create_platform_sandbox(config), host=args.host, port=args.port, log_config=None)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="portal", description="Interviewer portal for WeCom (企业微信)."
@@ -144,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox = add("sandbox", cmd_sandbox, "Run the WeCom sandbox alone.")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8100)
+    rooms = add("rooms-sandbox", cmd_rooms_sandbox, "Run the interview platform sandbox alone.")
+    rooms.add_argument("--host", default="127.0.0.1")
+    rooms.add_argument("--port", type=int, default=8200)
     return parser
 
 

@@ -29,6 +29,8 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
                 f"    as interviewer: {_member(sandbox.DEMO_INTERVIEWER_USERID)}",
                 f"    as admin:       {_member(sandbox.DEMO_ADMIN_USERID)}",
                 f"  Sandbox inboxes:  {base}{settings.sandbox_mount}/inbox",
+                f"  Platform rooms:   {base}{settings.platform_mount}/_control/rooms"
+                "  (the interview platform's sandbox)",
                 f"  Database:         {redacted(settings.database_url)}",
                 "",
             ]

@@ -16,6 +16,7 @@ from portal.db.interviews import count_interviews
 from portal.db.people import Person, get_person_by_userid
 from portal.db.positions import PositionFields
 from portal.interviews import service
+from portal.interviews.checks import BookingPolicy
 from portal.live import LiveEvent
 from portal.records import save_candidate, save_position
 from portal.scheduling import (
@@ -28,9 +29,16 @@ from portal.scheduling import (
     local_date,
     local_to_utc,
 )
+from portal.scheduling.rooms import RoomKind
 
 HR_USERID = "liuyang"
-POSITIONS = ("后端工程师", "前端工程师", "产品经理", "用户体验设计师")
+# Engineers get a technical room (coding pad); the others a video room, both in the sandbox.
+POSITIONS = (
+    ("后端工程师", RoomKind.TECHNICAL),
+    ("前端工程师", RoomKind.TECHNICAL),
+    ("产品经理", RoomKind.NON_TECHNICAL),
+    ("用户体验设计师", RoomKind.NON_TECHNICAL),
+)
 CANDIDATES = ("王小明", "陈静", "林峰", "黄丽", "赵强", "孙悦", "周航", "吴雪")
 
 
@@ -65,8 +73,13 @@ class _Quiet:
         return None
 
 
-async def seed_demo(db: Database, now: datetime, *, zone: str = "Asia/Shanghai") -> int:
-    """Book the demo week (today in `zone` first); returns how many interviews were made."""
+async def seed_demo(
+    db: Database, now: datetime, *, zone: str = "Asia/Shanghai", rooms: bool = False
+) -> int:
+    """Book the demo week (today in `zone` first); returns how many interviews were made.
+
+    With `rooms` (the demo's platform sandbox), each interview's room is queued as HR's
+    booking would queue it, and the rooms worker makes it."""
     hr = await get_person_by_userid(db, HR_USERID)
     if hr is None or await count_interviews(db) > 0:
         return 0
@@ -74,8 +87,8 @@ async def seed_demo(db: Database, now: datetime, *, zone: str = "Asia/Shanghai")
         p.wecom_userid: p for p in [await get_person_by_userid(db, u) for u in _userids()] if p
     }
     positions = [
-        await save_position(db, None, PositionFields(title, None, None), now=now)
-        for title in POSITIONS
+        await save_position(db, None, PositionFields(title, None, None, room_kind=kind), now=now)
+        for title, kind in POSITIONS
     ]
     candidates = [
         await save_candidate(db, None, CandidateFields(name, None, None), now=now)
@@ -87,7 +100,7 @@ async def seed_demo(db: Database, now: datetime, *, zone: str = "Asia/Shanghai")
         panel = [people[u] for u in plan.panel if u in people and people[u].active]
         if panel:
             draft = _draft(plan, today, zone, positions, candidates, panel)
-            await _book(db, draft, hr, panel, now)
+            await _book(db, draft, hr, panel, now, BookingPolicy(platform_rooms=rooms))
             made += 1
     return made
 
@@ -114,7 +127,7 @@ def _draft(
         slot=slot,
         timezone=zone,
         interviewer_ids=tuple(p.id for p in panel),
-        room_url=f"https://meet.example.com/demo/{plan.candidate + 1}-{plan.round}",
+        room_url=None,  # the room is made on the platform (sandbox) after booking
         location=None,
         notes=None,
         candidate_prep=None,
@@ -125,13 +138,18 @@ def _draft(
 
 
 async def _book(
-    db: Database, draft: InterviewDraft, hr: Person, panel: list[Person], now: datetime
+    db: Database,
+    draft: InterviewDraft,
+    hr: Person,
+    panel: list[Person],
+    now: datetime,
+    policy: BookingPolicy,
 ) -> None:
     """Book as if HR did it the day before, then play the day up to `now`."""
     booked_at = min(now, draft.slot.starts_at) - timedelta(days=1)
     quiet = _Quiet()
     detail = await service.create(
-        db, quiet, draft, actor=Actor.person(hr, ActorKind.HR), now=booked_at
+        db, quiet, draft, actor=Actor.person(hr, ActorKind.HR), now=booked_at, policy=policy
     )
     for member in panel:
         await service.respond(

@@ -15,6 +15,7 @@ from portal.db.positions import PositionFields, get_position, insert_position, u
 from portal.errors import NotFound
 from portal.scheduling import RawForm
 from portal.scheduling.fields import FormReader
+from portal.scheduling.rooms import RoomKind
 
 
 def read_candidate(form: RawForm) -> CandidateFields:
@@ -30,6 +31,9 @@ def read_candidate(form: RawForm) -> CandidateFields:
     return fields
 
 
+ROOM_KINDS = {kind.value: kind for kind in RoomKind}
+
+
 def read_position(form: RawForm) -> PositionFields:
     """The position form, or `ValidationFailed` with every field error."""
     reader = FormReader(form)
@@ -38,6 +42,9 @@ def read_position(form: RawForm) -> PositionFields:
         department=reader.text("department", max_len=128),
         description=reader.text("description", max_len=4000, multiline=True),
         active=reader.checkbox("active"),
+        room_kind=(
+            reader.choice("room_kind", ROOM_KINDS, required=False) or RoomKind.TECHNICAL
+        ).value,
     )
     reader.finish()
     return fields

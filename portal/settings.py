@@ -19,6 +19,7 @@ from starlette.datastructures import Secret
 from portal.db.urls import default_url
 from portal.db.urls import parse as parse_database_url
 
+PLATFORM_MOUNT = "/_platform"
 PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "please-change-me"}
 SESSION_IDLE_SECONDS = 12 * 60 * 60
 
@@ -46,6 +47,15 @@ class WeComSettings:
 
 
 @dataclass(frozen=True)
+class PlatformSettings:
+    """The interview-room platform (platform-api.md). Absent: rooms are HR's own links."""
+
+    api_base: str
+    api_key: Secret
+    webhook_secret: Secret
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     secret_key: Secret
@@ -67,6 +77,10 @@ class Settings:
     company_name: str = ""  # shown to candidates; empty: the portal's own title
     # Scheduling (issue 5): the least free time between two interviews of one person.
     booking_buffer_minutes: int = 15
+    # Interview rooms (issue 12): the platform, and how early the candidate may enter.
+    platform: PlatformSettings | None = None
+    platform_mount: str | None = None  # the demo serves the platform sandbox here
+    join_early_minutes: int = 15
 
     @property
     def https(self) -> bool:
@@ -92,12 +106,15 @@ def load_settings(
     )
     base_url = _base_url(_get(config, "PORTAL_BASE_URL", f"http://127.0.0.1:{demo_port}"))
     secret_key = _secret_key(_get(config, "PORTAL_SECRET_KEY", ""), demo=demo)
+    platform: PlatformSettings | None
     if demo:
         wecom, hr_departments, admins = _demo_wecom(config, base_url)
+        platform = _demo_platform(base_url)
     else:
         wecom = _wecom(config)
         hr_departments = _int_list(config, "PORTAL_HR_DEPARTMENTS")
         admins = _str_list(config, "PORTAL_ADMINS")
+        platform = _platform(config)
     return Settings(
         database_url=_database_url(_get(config, "PORTAL_DATABASE_URL", "")),
         secret_key=secret_key,
@@ -115,6 +132,9 @@ def load_settings(
         candidate_cancel_hours=_hours(config, "PORTAL_CANDIDATE_CANCEL_HOURS", 24),
         company_name=_get(config, "PORTAL_COMPANY_NAME", "")[:128],
         booking_buffer_minutes=_minutes(config, "PORTAL_BOOKING_BUFFER_MINUTES", 15),
+        platform=platform,
+        platform_mount=PLATFORM_MOUNT if demo else None,
+        join_early_minutes=_minutes(config, "PLATFORM_JOIN_EARLY_MINUTES", 15),
     )
 
 
@@ -275,3 +295,65 @@ def _demo_wecom(
     hr = _int_list(config, "PORTAL_HR_DEPARTMENTS") or (sandbox.DEMO_HR_DEPARTMENT_ID,)
     admins = _str_list(config, "PORTAL_ADMINS") or (sandbox.DEMO_ADMIN_USERID,)
     return wecom, hr, admins
+
+
+def _platform(config: Config) -> PlatformSettings | None:
+    """All three PLATFORM_* values, or none of them (no platform: manual room links)."""
+    base = _get(config, "PLATFORM_API_BASE", "")
+    key = _get(config, "PLATFORM_API_KEY", "")
+    secret = _get(config, "PLATFORM_WEBHOOK_SECRET", "")
+    if not (base or key or secret):
+        return None
+    for name, value in (
+        ("PLATFORM_API_BASE", base),
+        ("PLATFORM_API_KEY", key),
+        ("PLATFORM_WEBHOOK_SECRET", secret),
+    ):
+        if not value:
+            raise SettingsError(name, "is required when the interview platform is configured")
+    if len(secret) < 16:
+        raise SettingsError("PLATFORM_WEBHOOK_SECRET", "must be at least 16 characters")
+    return PlatformSettings(
+        api_base=_http_url("PLATFORM_API_BASE", base),
+        api_key=Secret(key),
+        webhook_secret=Secret(secret),
+    )
+
+
+def _demo_platform(base_url: str) -> PlatformSettings:
+    """The demo talks to the platform sandbox mounted at /_platform of the portal itself."""
+    from portal.platform import sandbox
+
+    return PlatformSettings(
+        api_base=base_url + PLATFORM_MOUNT,
+        api_key=Secret(sandbox.DEMO_API_KEY),
+        webhook_secret=Secret(sandbox.DEMO_WEBHOOK_SECRET),
+    )
+
+
+@dataclass(frozen=True)
+class PlatformSandboxSettings:
+    """What `portal rooms-sandbox` needs: the portal's own PLATFORM_* credentials (the demo's
+    when unset) and where the portal takes webhooks."""
+
+    api_key: str
+    webhook_secret: str
+    webhook_url: str
+
+
+def load_platform_sandbox_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env"
+) -> PlatformSandboxSettings:
+    from portal.platform import sandbox
+
+    env_path = Path(env_file) if env_file else None
+    config = Config(
+        env_path if env_path and env_path.is_file() else None,
+        environ=dict(environ) if environ is not None else _os_environ(),
+    )
+    base_url = _base_url(_get(config, "PORTAL_BASE_URL", "http://127.0.0.1:8000"))
+    return PlatformSandboxSettings(
+        api_key=_get(config, "PLATFORM_API_KEY", "") or sandbox.DEMO_API_KEY,
+        webhook_secret=_get(config, "PLATFORM_WEBHOOK_SECRET", "") or sandbox.DEMO_WEBHOOK_SECRET,
+        webhook_url=base_url + "/platform/webhook",
+    )

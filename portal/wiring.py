@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import httpx
 from starlette.routing import Mount, Router
@@ -26,6 +27,9 @@ from portal.i18n import Catalogs
 from portal.live import open_broadcaster, prune_feed
 from portal.notifications.jobs import notification_jobs
 from portal.periodic import Job
+from portal.platform import ApiKeyAuth, PlatformClient
+from portal.rooms.jobs import room_jobs
+from portal.rooms.papers import PaperShelf
 from portal.settings import Settings
 from portal.web.core.state import AppState
 from portal.wecom import WeComClient
@@ -36,26 +40,54 @@ log = logging.getLogger(__name__)
 HTTP_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
-def build_sandbox(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> ASGIApp | None:
-    """The demo's WeCom stand-in, mounted in the portal itself, on the portal's clock."""
-    if not settings.sandbox_mount:
-        return None
-    from portal.wecom.sandbox import SandboxConfig, create_sandbox_app
+@dataclass(frozen=True)
+class Sandboxes:
+    """The demo's stand-ins for WeCom and the interview platform, mounted in the portal."""
 
-    config = SandboxConfig(callback_url=settings.url("/wecom/callback"))
-    return create_sandbox_app(config, clock=clock.timestamp)
+    wecom: ASGIApp | None = None
+    platform: ASGIApp | None = None
 
 
-def wecom_http(settings: Settings, sandbox: ASGIApp | None) -> httpx.AsyncClient:
-    """The HTTP client for WeCom API calls.
+NO_SANDBOXES = Sandboxes()
 
-    In the demo they go in-process to the mounted sandbox, so the portal never calls itself
-    over the network (and can sync contacts before its own server is listening).
+
+def build_sandboxes(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Sandboxes:
+    """The demo's sandboxes, on the portal's clock; none outside the demo."""
+    wecom = platform = None
+    if settings.sandbox_mount:
+        from portal.wecom.sandbox import SandboxConfig, create_sandbox_app
+
+        config = SandboxConfig(callback_url=settings.url("/wecom/callback"))
+        wecom = create_sandbox_app(config, clock=clock.timestamp)
+    if settings.platform_mount:
+        from portal.platform.sandbox import PlatformSandboxConfig, create_platform_sandbox
+
+        rooms = PlatformSandboxConfig(webhook_url=settings.url("/platform/webhook"))
+        platform = create_platform_sandbox(rooms, clock=clock.timestamp)
+    return Sandboxes(wecom, platform)
+
+
+def sandbox_http(mount: str | None, sandbox: ASGIApp | None) -> httpx.AsyncClient:
+    """The HTTP client for one outside service's API.
+
+    In the demo the calls go in-process to the mounted sandbox, so the portal never calls
+    itself over the network (and can sync contacts before its own server is listening).
     """
-    if sandbox is None or not settings.sandbox_mount:
+    if sandbox is None or not mount:
         return httpx.AsyncClient(timeout=HTTP_TIMEOUT)
-    router = Router(routes=[Mount(settings.sandbox_mount, app=sandbox)])
+    router = Router(routes=[Mount(mount, app=sandbox)])
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=router), timeout=HTTP_TIMEOUT)
+
+
+def build_platform_client(settings: Settings, http: httpx.AsyncClient) -> PlatformClient | None:
+    """The interview platform's client, or None when no platform is configured."""
+    if settings.platform is None:
+        return None
+    return PlatformClient(
+        http,
+        auth=ApiKeyAuth(str(settings.platform.api_key)),
+        api_base=settings.platform.api_base,
+    )
 
 
 def build_wecom_client(
@@ -90,12 +122,18 @@ def worker_jobs(state: AppState) -> list[Job]:
         # The demo books its sample week once the demo organisation has been synced.
         await sync_if_due(db, wecom, sources, now=clock.now())
         if settings.demo:
-            await seed_demo(db, clock.now(), zone=settings.timezone)
+            rooms = settings.platform is not None
+            await seed_demo(db, clock.now(), zone=settings.timezone, rooms=rooms)
 
+    platform = state["platform"]
+    rooms = (
+        [] if platform is None else room_jobs(db, platform, state["broadcaster"], settings, clock)
+    )
     return [
         Job("contacts-sync", sync_then_seed_demo, interval=600),
         Job("live-feed-prune", lambda: prune_feed(db, now=clock.now()), interval=3600),
         *notification_jobs(db, wecom, state["catalogs"], settings, sources, clock),
+        *rooms,
     ]
 
 
@@ -104,7 +142,7 @@ async def open_state(
     settings: Settings,
     templates: Jinja2Templates,
     catalogs: Catalogs,
-    sandbox: ASGIApp | None = None,
+    sandboxes: Sandboxes = NO_SANDBOXES,
     clock: Clock = SYSTEM_CLOCK,
 ) -> AsyncIterator[AppState]:
     db = Database(settings.database_url)
@@ -115,9 +153,11 @@ async def open_state(
         log.warning("database %s unreachable at start: %s", redacted(db.url), exc)
     try:
         async with (
-            wecom_http(settings, sandbox) as http,
+            sandbox_http(settings.sandbox_mount, sandboxes.wecom) as http,
+            sandbox_http(settings.platform_mount, sandboxes.platform) as platform_http,
             open_broadcaster(db, clock) as broadcaster,
         ):
+            platform = build_platform_client(settings, platform_http)
             yield AppState(
                 settings=settings,
                 db=db,
@@ -128,6 +168,8 @@ async def open_state(
                 role_sources=role_sources(settings),
                 broadcaster=broadcaster,
                 clock=clock,
+                platform=platform,
+                papers=None if platform is None else PaperShelf(platform, clock.timestamp),
             )
     finally:
         await db.disconnect()

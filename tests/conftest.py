@@ -7,6 +7,8 @@
   one uniquely named database per run, migrated, dropped at the end. When the server is
   unreachable its cases are skipped loudly, except under CI=true, where that fails the run.
 - `make_settings(database_url, **env)` builds Settings from an explicit environment.
+- `platform`: the interview-platform sandbox over loopback HTTP (`PlatformControl`), with
+  `platform_config`, `platform_clock` and `platform_client`.
 - `clock`: the portal's one clock, frozen at `tests.support.when.NOW` (a Tuesday 10:00 in
   Shanghai, a day or more after the real clock). The app, the WeCom client and the sandbox
   all read it; tests move it with `clock.set` / `clock.advance`, never by patching.
@@ -28,10 +30,13 @@ from starlette.applications import Starlette
 from portal.app import create_app
 from portal.clock import FrozenClock
 from portal.db.database import Database
+from portal.platform import PlatformClient
+from portal.platform.sandbox import PlatformSandboxConfig
 from portal.settings import Settings, load_settings
 from portal.wecom import sandbox as demo
 from portal.wecom.sandbox import SandboxConfig
 from tests.support import databases
+from tests.support.platform import PlatformControl, demo_client, platform_server
 from tests.support.sandbox import AppSwitch, SandboxControl, sandbox_server
 from tests.support.when import NOW
 
@@ -141,6 +146,50 @@ def sandbox(
     yield control
     control.close()
     switch.app = None
+
+
+@pytest.fixture(scope="session")
+def _platform_server() -> Iterator[tuple[AppSwitch, str]]:
+    with platform_server() as server:
+        yield server
+
+
+@pytest.fixture
+def platform_config() -> PlatformSandboxConfig:
+    """The platform sandbox for this test; override in a module (keep `retry_scale` small)."""
+    return PlatformSandboxConfig(retry_scale=0.01)
+
+
+@pytest.fixture
+def platform_clock(clock: FrozenClock) -> Callable[[], float]:
+    """The platform sandbox's clock: the test's frozen `clock` unless a module overrides it."""
+    return clock.timestamp
+
+
+@pytest.fixture
+def platform(
+    _platform_server: tuple[AppSwitch, str],
+    platform_config: PlatformSandboxConfig,
+    platform_clock: Callable[[], float],
+) -> Iterator[PlatformControl]:
+    """A fresh interview-platform sandbox over real HTTP on loopback, and its control API.
+
+    `platform.base_url` is a client's `api_base`; webhook retries are scaled down 100x.
+    """
+    switch, url = _platform_server
+    control = PlatformControl(url)
+    control.install(switch, platform_config, clock=platform_clock)
+    yield control
+    control.reset()  # cancels webhook deliveries still in flight
+    control.close()
+    switch.app = None
+
+
+@pytest.fixture
+async def platform_client(platform: PlatformControl) -> AsyncIterator[PlatformClient]:
+    """A `PlatformClient` for the sandbox's demo team, fast retries and short timeouts."""
+    async with demo_client(platform.base_url) as client:
+        yield client
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from portal.db.tables import (
     people,
     positions,
     reschedule_requests,
+    rooms,
 )
 from portal.db.types import UTCDateTime
 from portal.scheduling import Status, UtcRange
@@ -44,6 +45,15 @@ class BoardMember:
 
 
 @dataclass(frozen=True)
+class BoardRoom:
+    """What a board row shows of the platform room (the same names as `RoomSummary`)."""
+
+    state: str
+    platform_status: str | None
+    rating: int | None
+
+
+@dataclass(frozen=True)
 class BoardEntry:
     id: int
     starts_at: datetime
@@ -55,6 +65,7 @@ class BoardEntry:
     position_title: str
     panel: tuple[BoardMember, ...]
     reschedule_requested: bool = False  # the candidate asked for another time; HR hasn't acted
+    room: BoardRoom | None = None
 
     @property
     def interviewer_ids(self) -> tuple[int, ...]:
@@ -103,11 +114,14 @@ def _statement(is_postgres: bool) -> sa.TextualSelect:
                 reschedule_requests.c.handled_at.is_(None),
             )
             .label("reschedule_requested"),
+            rooms.c.state.label("room_state"),
+            rooms.c.platform_status.label("room_platform_status"),
+            rooms.c.rating.label("room_rating"),
         )
         .select_from(
-            interviews.join(candidates, candidates.c.id == interviews.c.candidate_id).join(
-                positions, positions.c.id == interviews.c.position_id
-            )
+            interviews.join(candidates, candidates.c.id == interviews.c.candidate_id)
+            .join(positions, positions.c.id == interviews.c.position_id)
+            .outerjoin(rooms, rooms.c.interview_id == interviews.c.id)
         )
         .where(
             # Placeholders for the text's typed binds (a typed bind would render a `::` cast
@@ -136,6 +150,9 @@ def _statement(is_postgres: bool) -> sa.TextualSelect:
             sa.column("position_title", sa.String),
             sa.column("panel", sa.String),  # JSON text, decoded per row
             sa.column("reschedule_requested", sa.Boolean),
+            sa.column("room_state", sa.String),
+            sa.column("room_platform_status", sa.String),
+            sa.column("room_rating", sa.Integer),
         )
     )
 
@@ -167,4 +184,7 @@ def _entry(row: Row) -> BoardEntry:
         position_title=row["position_title"],
         panel=tuple(sorted(members, key=lambda m: (m.name, m.person_id))),
         reschedule_requested=bool(row["reschedule_requested"]),
+        room=None
+        if row["room_state"] is None
+        else BoardRoom(row["room_state"], row["room_platform_status"], row["room_rating"]),
     )

@@ -15,12 +15,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.db.database import Database, Row
+from portal.db.rooms import RoomSummary, summary_columns, summary_from
 from portal.db.tables import (
     candidates,
     interview_interviewers,
     interviews,
     people,
     positions,
+    rooms,
     status_events,
 )
 from portal.scheduling import Booking, Slot, Status, UtcRange
@@ -64,6 +66,8 @@ class InterviewDetail:
     ends_at: datetime
     timezone: str
     room_url: str | None
+    room_kind: str  # technical, non_technical, none
+    room_paper_uid: str | None
     location: str | None
     notes: str | None
     candidate_prep: str | None
@@ -79,6 +83,7 @@ class InterviewDetail:
     created_at: datetime
     updated_at: datetime
     panel: tuple[PanelMember, ...] = ()
+    room: RoomSummary | None = None  # the interview platform's room, if it has one
 
     @property
     def slot(self) -> Slot:
@@ -113,16 +118,18 @@ _COLUMNS: list[Any] = [
     _ii.c.rsvp_reason.label("m_rsvp_reason"),
     _ii.c.responded_at.label("m_responded_at"),
     _ii.c.overlap_override.label("m_overlap_override"),
+    *summary_columns(),
 ]
 _JOINED = (
     interviews.join(candidates, candidates.c.id == interviews.c.candidate_id)
     .join(positions, positions.c.id == interviews.c.position_id)
     .outerjoin(_creator, _creator.c.id == interviews.c.created_by)
     .outerjoin(_updater, _updater.c.id == interviews.c.updated_by)
+    .outerjoin(rooms, rooms.c.interview_id == interviews.c.id)
     .outerjoin(_ii, sa.and_(_ii.c.interview_id == interviews.c.id, _ii.c.active.is_(True)))
     .outerjoin(_member_person, _member_person.c.id == _ii.c.person_id)
 )
-_FIELDS = [name for name in InterviewDetail.__dataclass_fields__ if name != "panel"]
+_FIELDS = [name for name in InterviewDetail.__dataclass_fields__ if name not in ("panel", "room")]
 _MEMBER_FIELDS = list(PanelMember.__dataclass_fields__)
 
 
@@ -133,7 +140,7 @@ def _select() -> sa.Select[Any]:
 def _detail(row: Row) -> InterviewDetail:
     values = {name: row[name] for name in _FIELDS}
     values["status"] = Status(row["status"])
-    return InterviewDetail(**values)
+    return InterviewDetail(**values, room=summary_from(row))
 
 
 def _member(row: Row) -> PanelMember:

@@ -14,7 +14,14 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from portal.db.database import Database
-from portal.db.tables import candidates, feedback, interview_interviewers, interviews, people
+from portal.db.tables import (
+    candidates,
+    feedback,
+    interview_interviewers,
+    interviews,
+    people,
+    rooms,
+)
 from portal.db.tables import positions as positions_table
 
 
@@ -57,6 +64,7 @@ class InterviewInfo:
     cancel_reason: str | None
     created_by: int | None
     panel: tuple[Panelist, ...]
+    has_platform_room: bool = False  # the card's "Join" goes through the portal's redirect
 
     @property
     def cancelled(self) -> bool:
@@ -80,6 +88,7 @@ _INTERVIEW_COLUMNS = (
     interviews.c.version,
     interviews.c.cancel_reason,
     interviews.c.created_by,
+    (rooms.c.interview_id.is_not(None)).label("has_platform_room"),
 )
 
 
@@ -124,12 +133,16 @@ async def load_interviews(db: Database, ids: Iterable[int]) -> dict[int, Intervi
         sa.select(*_INTERVIEW_COLUMNS)
         .join(candidates, candidates.c.id == interviews.c.candidate_id)
         .join(positions_table, positions_table.c.id == interviews.c.position_id)
+        .outerjoin(
+            rooms, sa.and_(rooms.c.interview_id == interviews.c.id, rooms.c.state != "closed")
+        )
         .where(interviews.c.id.in_(wanted))
     )
     panels = await _panels(db, wanted)
     return {
         row["id"]: InterviewInfo(
-            **{key: row[key] for key in row if key != "id"},
+            **{key: row[key] for key in row if key not in ("id", "has_platform_room")},
+            has_platform_room=bool(row["has_platform_room"]),
             id=row["id"],
             panel=tuple(panels.get(row["id"], ())),
         )

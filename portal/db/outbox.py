@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from portal.db.database import Database, Row
 from portal.db.listing import Page, offset_of
 from portal.db.tables import outbox
+from portal.db.types import aware_utc
 
 STATUSES = ("pending", "sending", "sent", "dead", "cancelled")
 # pg_advisory_xact_lock key: "outbox claim" (any constant the application owns).
@@ -123,6 +124,19 @@ async def cancel_pending(
         condition = sa.and_(condition, outbox.c.recipient == recipient)
     count = await db.fetch_val(sa.select(sa.func.count()).select_from(outbox).where(condition))
     await db.execute(outbox.update().where(condition).values(status="cancelled"))
+    return int(count or 0)
+
+
+async def bring_forward(db: Database, *, interview_id: int, kind: str, at: datetime) -> int:
+    """Make pending rows of `kind` due at `at` if they were due later (feedback asked early)."""
+    condition = sa.and_(
+        outbox.c.interview_id == interview_id,
+        outbox.c.status == "pending",
+        outbox.c.kind == kind,
+        outbox.c.next_attempt_at > at,
+    )
+    count = await db.fetch_val(sa.select(sa.func.count()).select_from(outbox).where(condition))
+    await db.execute(outbox.update().where(condition).values(next_attempt_at=at))
     return int(count or 0)
 
 
@@ -281,16 +295,8 @@ async def next_due_at(db: Database) -> datetime | None:
     leased = await db.fetch_val(
         sa.select(sa.func.min(outbox.c.lease_until)).where(outbox.c.status == "sending")
     )
-    moments = [_aware(value) for value in (pending, leased) if value is not None]
+    moments = [aware_utc(value) for value in (pending, leased) if value is not None]
     return min(moments) if moments else None
-
-
-def _aware(value: Any) -> datetime:
-    # Aggregates lose the column type on SQLite: naive UTC text comes back.
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if not isinstance(moment, datetime):
-        raise TypeError(f"expected a datetime, got {type(moment).__name__}")
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 async def update_claimed(db: Database, row_id: int, claim: str, **values: Any) -> bool:

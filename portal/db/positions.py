@@ -20,6 +20,7 @@ class Position:
     active: bool
     created_at: datetime
     updated_at: datetime
+    room_kind: str  # the room its interviews get unless HR chooses another
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class PositionFields:
     department: str | None
     description: str | None
     active: bool = True
+    room_kind: str = "technical"
 
 
 def _position(row: Row) -> Position:
@@ -54,6 +56,7 @@ async def insert_position(db: Database, fields: PositionFields, *, now: datetime
         department=fields.department,
         description=fields.description,
         active=fields.active,
+        room_kind=fields.room_kind,
         created_at=now,
         updated_at=now,
     )
@@ -71,6 +74,14 @@ async def update_position(
             department=fields.department,
             description=fields.description,
             active=fields.active,
+            room_kind=fields.room_kind,
             updated_at=now,
         )
     )
+
+
+async def position_room_kind(db: Database, position_id: int) -> str | None:
+    found = await db.fetch_val(
+        sa.select(positions.c.room_kind).where(positions.c.id == position_id)
+    )
+    return None if found is None else str(found)

@@ -15,12 +15,13 @@ Both inside the transaction that makes the change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from portal.db.database import Database, Row
 from portal.db.tables import interviews, share_links
+from portal.db.types import aware_utc
 
 DEFAULT_GRACE_HOURS = 24
 
@@ -127,7 +128,7 @@ async def interview_ends_at(db: Database, interview_id: int) -> datetime | None:
     ends_at = await db.fetch_val(
         sa.select(interviews.c.ends_at).where(interviews.c.id == interview_id)
     )
-    return None if ends_at is None else _aware(ends_at)
+    return None if ends_at is None else aware_utc(ends_at)
 
 
 async def extend_for_interview(
@@ -139,9 +140,3 @@ async def extend_for_interview(
         .where(share_links.c.interview_id == interview_id, share_links.c.revoked_at.is_(None))
         .values(expires_at=link_expiry(ends_at, grace_hours))
     )
-
-
-def _aware(value: datetime | str) -> datetime:
-    # fetch_val skips the column type, so SQLite hands back naive UTC text.
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

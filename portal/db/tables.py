@@ -92,6 +92,9 @@ positions = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     _created(),
     _updated(),
+    # The room a new interview for this position gets (HR may choose another per interview).
+    sa.Column("room_kind", sa.String(16), nullable=False, server_default="technical"),
+    sa.CheckConstraint("room_kind IN ('technical', 'non_technical', 'none')", name="room_kind"),
 )
 
 interviews = sa.Table(
@@ -111,7 +114,9 @@ interviews = sa.Table(
     sa.Column("hide_interviewers", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("status", sa.String(16), nullable=False, server_default="scheduled"),
     sa.Column("cancel_reason", sa.Text, nullable=True),
-    sa.Column("platform_room_id", sa.String(128), nullable=True),
+    # technical / non_technical: a room on the interview platform; none: room_url only.
+    sa.Column("room_kind", sa.String(16), nullable=False, server_default="none"),
+    sa.Column("room_paper_uid", sa.String(64), nullable=True),  # a question-bank paper
     # Optimistic concurrency: every update bumps it; a stale form is refused.
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("created_by", sa.ForeignKey("people.id"), nullable=True),
@@ -124,6 +129,7 @@ interviews = sa.Table(
         " 'cancelled', 'no_show')",
         name="status",
     ),
+    sa.CheckConstraint("room_kind IN ('technical', 'non_technical', 'none')", name="room_kind"),
 )
 sa.Index("ix_interviews_starts_at", interviews.c.starts_at)
 sa.Index("ix_interviews_candidate_id_starts_at", interviews.c.candidate_id, interviews.c.starts_at)
@@ -322,3 +328,67 @@ live_events = sa.Table(
 sa.Index("ix_live_events_interview_id_id", live_events.c.interview_id, live_events.c.id)
 sa.Index("ix_live_events_created_at", live_events.c.created_at)
 # --- end live status ---
+
+# --- interview rooms on the platform (issue 12, migration 0007) ---
+# One row per interview that has (or is getting) a room. The row is also the room's work
+# queue: `revision` goes up with every change the platform must hear of (created, panel
+# changed), `synced_revision` when the worker has told it; a lease fences the worker.
+rooms = sa.Table(
+    "rooms",
+    metadata,
+    sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("uid", sa.String(64), nullable=True, unique=True),
+    sa.Column("type_id", sa.Integer, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False, server_default="preparing"),
+    sa.Column("candidate_url", sa.String(2048), nullable=True),
+    sa.Column("observer_url", sa.String(2048), nullable=True),  # the platform's shared link
+    sa.Column("platform_status", sa.String(32), nullable=True),
+    sa.Column("opened_at", UTCDateTime(), nullable=True),
+    sa.Column("started_at", UTCDateTime(), nullable=True),
+    sa.Column("ended_at", UTCDateTime(), nullable=True),
+    sa.Column("rating", sa.Integer, nullable=True),
+    sa.Column("revision", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("synced_revision", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+    sa.Column("lease_until", UTCDateTime(), nullable=True),
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    # When the first create was sent: a create that timed out may have succeeded after it.
+    sa.Column("create_sent_at", UTCDateTime(), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("last_errcode", sa.Integer, nullable=True),
+    sa.Column("reconciled_at", UTCDateTime(), nullable=True),
+    _created(),
+    _updated(),
+    sa.CheckConstraint("state IN ('preparing', 'ready', 'failed', 'closed')", name="state"),
+    sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating"),
+)
+sa.Index("ix_rooms_state_next_attempt_at", rooms.c.state, rooms.c.next_attempt_at)
+
+# Each interviewer's personal link. Only the join redirect reads it, for that person.
+room_seats = sa.Table(
+    "room_seats",
+    metadata,
+    sa.Column(
+        "interview_id", sa.ForeignKey("rooms.interview_id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("person_id", sa.ForeignKey("people.id"), primary_key=True),
+    sa.Column("interviewer_url", sa.String(2048), nullable=False),
+)
+
+# Webhooks received: (event, room uid) is the platform's retry identity. A row is written
+# before the 200 goes out and `applied_at` set once its change is made, so an event whose
+# work was cut short (a crash after the answer) is applied by the next job turn.
+platform_events = sa.Table(
+    "platform_events",
+    metadata,
+    sa.Column("event", sa.String(32), primary_key=True),
+    sa.Column("uid", sa.String(64), primary_key=True),
+    sa.Column("rate", sa.Integer, nullable=True),
+    sa.Column("ts", sa.Integer, nullable=True),
+    sa.Column("source", sa.String(16), nullable=False),  # webhook, reconcile
+    sa.Column("received_at", UTCDateTime(), nullable=False),
+    sa.Column("applied_at", UTCDateTime(), nullable=True),
+)
+sa.Index("ix_platform_events_applied_at", platform_events.c.applied_at)
+# --- end interview rooms ---

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.db.database import Database
 from portal.db.tables import wecom_tokens
+from portal.db.types import aware_utc
 from portal.wecom.tokens import StoredToken
 
 _ADVISORY_LOCK = sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))")
@@ -38,7 +39,7 @@ class DatabaseTokenStore:
         row = await self._db.fetch_one(query)
         if row is None:
             return None
-        return StoredToken(row["value"], _aware(row["expires_at"]))
+        return StoredToken(row["value"], aware_utc(row["expires_at"]))
 
     async def set(self, key: str, value: str, expires_at: datetime) -> None:
         now = datetime.fromtimestamp(self._clock(), UTC)
@@ -65,9 +66,3 @@ class DatabaseTokenStore:
             if self._db.is_postgres:
                 await self._db.fetch_val(_ADVISORY_LOCK.bindparams(key=key))
             yield
-
-
-def _aware(value: datetime | str) -> datetime:
-    if isinstance(value, str):  # a raw SQLite value that bypassed the column type
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -52,3 +52,12 @@ class JSONValue(sa.TypeDecorator[Any]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         return json.loads(value) if isinstance(value, str) else value
+
+
+def aware_utc(value: Any) -> datetime:
+    """A datetime read outside its column type (aggregates, `fetch_val` on SQLite come back as
+    naive UTC text or naive datetimes) as an aware UTC datetime."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        raise TypeError(f"expected a datetime, got {type(moment).__name__}")
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

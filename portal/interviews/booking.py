@@ -28,7 +28,7 @@ from portal.db.interviewers import interviewer_profiles
 from portal.db.interviews import InterviewDetail
 from portal.db.reschedule_requests import mark_handled
 from portal.db.share_links import create_link, extend_for_interview, link_expiry
-from portal.interviews import notify
+from portal.interviews import notify, rooms
 from portal.interviews.checks import (
     DEFAULT_POLICY,
     BookingPolicy,
@@ -149,6 +149,7 @@ async def call_off(
         db, current, Status.CANCELLED, actor=actor, now=now, values=values, note=reason
     )
     await release_panel(db, current.id)
+    await rooms.called_off(db, current.id, now=now)
     await mark_handled(db, interview_id=current.id, handled_by=actor.person_id, at=now)
     panel = [member.wecom_userid for member in current.panel]
     await notify.tell(
@@ -175,8 +176,9 @@ async def _create(
     )
     raise_if_blocking(conflicts)
     candidate_id = draft.candidate_id or await new_candidate(db, draft, now)
+    room = await rooms.chosen(db, draft, None)
     interview_id = await insert_interview(
-        db, interview_values(draft, candidate_id), actor=actor, now=now
+        db, interview_values(draft, candidate_id, room), actor=actor, now=now
     )
     ids = [p.id for p in profiles]
     await put_on_panel(db, interview_id, ids, draft.slot, overrides=overlapped(conflicts))
@@ -190,6 +192,7 @@ async def _create(
         created_by=actor.person_id,
         now=now,
     )
+    await rooms.booked(db, interview_id, room, policy, now=now)
     userids = [p.wecom_userid for p in profiles]
     await notify.tell(db, notify.INVITED, interview_id, 1, userids, now=now)
     await notify.schedule_timed(db, interview_id, 1, draft.slot, userids, now=now)
@@ -228,13 +231,16 @@ async def _update(
         )
         raise_if_blocking(conflicts)
     candidate_id = draft.candidate_id or await new_candidate(db, draft, now)
-    values = interview_values(draft, candidate_id) | {"status": status.value}
+    room = await rooms.chosen(db, draft, current)
+    values = interview_values(draft, candidate_id, room) | {"status": status.value}
     version = await _save(db, current, values, actor, now)
     await take_off_panel(db, interview_id, before - after)
     overrides = overlapped(conflicts)
     if moved:
         await move_panel(db, interview_id, [p.id for p in kept], draft.slot, overrides=overrides)
     await put_on_panel(db, interview_id, [p.id for p in added], draft.slot, overrides=overrides)
+    panel_changed = bool(added or removed)
+    await rooms.edited(db, current, room, panel_changed=panel_changed, policy=policy, now=now)
     event_id = None
     if status != current.status:
         event_id = await history(db, interview_id, current.status, status, actor=actor, now=now)

@@ -38,6 +38,8 @@ class BookingPolicy:
     default_timezone: str = "Asia/Shanghai"
     # The candidate's link stops working this long after the interview ends.
     link_grace_hours: int = 24
+    # An interview platform is configured: interviews that want a room get one made there.
+    platform_rooms: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BookingPolicy:
@@ -46,6 +48,7 @@ class BookingPolicy:
             rules=rules,
             default_timezone=settings.timezone,
             link_grace_hours=settings.link_grace_hours,
+            platform_rooms=settings.platform is not None,
         )
 
 

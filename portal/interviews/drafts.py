@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,15 @@ async def new_candidate(db: Database, draft: InterviewDraft, now: datetime) -> i
     return await insert_candidate(db, CandidateFields(new.name, new.phone, new.email), now=now)
 
 
-def interview_values(draft: InterviewDraft, candidate_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RoomChoice:
+    """The room an interview gets: its kind (`RoomKind` value) and question paper."""
+
+    kind: str
+    paper_uid: str | None
+
+
+def interview_values(draft: InterviewDraft, candidate_id: int, room: RoomChoice) -> dict[str, Any]:
     return {
         "candidate_id": candidate_id,
         "position_id": draft.position_id,
@@ -41,4 +50,6 @@ def interview_values(draft: InterviewDraft, candidate_id: int) -> dict[str, Any]
         "notes": draft.notes,
         "candidate_prep": draft.candidate_prep,
         "hide_interviewers": draft.hide_interviewers,
+        "room_kind": room.kind,
+        "room_paper_uid": room.paper_uid if room.kind == "technical" else None,
     }

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from portal.db.database import Database
-from portal.db.outbox import cancel_pending, dedupe_key, enqueue
+from portal.db.outbox import bring_forward, cancel_pending, dedupe_key, enqueue
 from portal.scheduling import Slot
 
 INVITED = "invited"
@@ -86,6 +86,12 @@ async def withdraw_timed(
         return
     for userid in recipients:
         await cancel_pending(db, interview_id=interview_id, kinds=TIMED, recipient=userid)
+
+
+async def chase_feedback_now(db: Database, interview_id: int, *, now: datetime) -> int:
+    """The interview ended (the room said so): ask for feedback now, not an hour after the
+    scheduled end."""
+    return await bring_forward(db, interview_id=interview_id, kind=FEEDBACK_DUE, at=now)
 
 
 async def tell_hr_declined(

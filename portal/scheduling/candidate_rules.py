@@ -52,19 +52,28 @@ def _status_refusal(status: Status) -> Decision | None:
     return _no(INTERVIEW_OVER) if status in _CLOSED else None
 
 
-def join_opens_at(starts_at: datetime) -> datetime:
+def join_opens_at(starts_at: datetime, early: timedelta = EARLY_WINDOW) -> datetime:
     """When the room link becomes active."""
-    return starts_at - EARLY_WINDOW
+    return starts_at - early
 
 
-def can_join(now: datetime, *, status: Status, starts_at: datetime, ends_at: datetime) -> Decision:
-    """The room link works from `join_opens_at` until the end, or longer while running late."""
+def can_join(
+    now: datetime,
+    *,
+    status: Status,
+    starts_at: datetime,
+    ends_at: datetime,
+    early: timedelta = EARLY_WINDOW,
+    grace: timedelta = timedelta(0),
+) -> Decision:
+    """The room link works from `early` before the start until `grace` after the end, or
+    longer while the interview is still running."""
     refusal = _status_refusal(status)
     if refusal is not None:
         return refusal
-    if now < join_opens_at(starts_at):
-        return _no(ROOM_NOT_OPEN, _EARLY)
-    if now >= ends_at and status != Status.IN_PROGRESS:
+    if now < join_opens_at(starts_at, early):
+        return _no(ROOM_NOT_OPEN, {"minutes": early // timedelta(minutes=1)})
+    if now >= ends_at + grace and status != Status.IN_PROGRESS:
         return _no(INTERVIEW_OVER)
     return ALLOWED
 

@@ -8,7 +8,8 @@
     completed, cancelled, no_show: terminal.
 
 H = hr (admins act as hr), I = interviewer, C = candidate, P = interview platform (webhooks),
-S = system (the sweeper that closes stale interviews). The service checks that an
+S = system (the sweeper that closes stale interviews). The platform's moves have no time
+gates: it reports what happened in the room, early or late. The service checks that an
 interviewer is on the interview; this module only knows actor kinds.
 
 HR may do everything except check a candidate in: `checked_in` tells the interviewers the
@@ -104,8 +105,10 @@ _EARLY = {"minutes": EARLY_WINDOW // timedelta(minutes=1)}
 
 
 def _time_refusal(
-    target: Status, now: datetime, starts_at: datetime, ends_at: datetime
+    target: Status, actor: ActorKind, now: datetime, starts_at: datetime, ends_at: datetime
 ) -> InvalidTransition | None:
+    if actor == ActorKind.PLATFORM:  # it reports what happened in the room: no time gate
+        return None
     if target == Status.CHECKED_IN and now < starts_at - EARLY_WINDOW:
         return InvalidTransition(TOO_EARLY_CHECK_IN, _EARLY)
     if target == Status.IN_PROGRESS and now < starts_at - EARLY_WINDOW:
@@ -133,7 +136,7 @@ def _refusal(
         return InvalidTransition(_UNREACHABLE[target], params)
     if actor not in actors:
         return InvalidTransition(NOT_ALLOWED, params, status=403)
-    return _time_refusal(target, *times)
+    return _time_refusal(target, actor, *times)
 
 
 def transition(

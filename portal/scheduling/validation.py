@@ -14,6 +14,7 @@ from enum import StrEnum
 from portal.scheduling.feedback import Recommendation
 from portal.scheduling.fields import MAX_ID, REQUIRED, FormReader, RawForm
 from portal.scheduling.messages import N_
+from portal.scheduling.rooms import RoomKind
 from portal.scheduling.slots import MAX_DURATION, MIN_DURATION, InvalidSlot, Slot
 
 MAX_INTERVIEWERS = 6
@@ -56,6 +57,8 @@ class InterviewDraft:
     hide_interviewers: bool
     override: bool
     version: int | None  # None when creating
+    room_kind: RoomKind | None = None  # None: the position's default
+    room_paper_uid: str | None = None  # a question-bank paper for the technical room
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,8 @@ def validate_interview(form: RawForm) -> InterviewDraft:
     location = reader.text("location", max_len=256)
     notes = reader.text("notes", max_len=4000, multiline=True)
     candidate_prep = reader.text("candidate_prep", max_len=4000, multiline=True)
+    room_kind = reader.choice("room_kind", _ROOM_KINDS, required=False)
+    room_paper_uid = reader.text("room_paper_uid", max_len=64)
     version = _version(reader)
     reader.finish()
     assert position_id is not None and round_ is not None and slot is not None
@@ -133,7 +138,12 @@ def validate_interview(form: RawForm) -> InterviewDraft:
         hide_interviewers=reader.checkbox("hide_interviewers"),
         override=reader.checkbox("override"),
         version=version,
+        room_kind=room_kind,
+        room_paper_uid=room_paper_uid if room_kind == RoomKind.TECHNICAL else None,
     )
+
+
+_ROOM_KINDS = {kind.value: kind for kind in RoomKind}
 
 
 def validate_reschedule(form: RawForm) -> RescheduleDraft:

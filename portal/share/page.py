@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from portal.db.share_view import CandidateInterview
 from portal.scheduling import (
@@ -18,6 +18,8 @@ from portal.scheduling import (
 )
 from portal.scheduling.candidate_rules import ALREADY_CHECKED_IN
 from portal.scheduling.fields import FormReader, RawForm
+from portal.scheduling.rooms import JOIN_GRACE
+from portal.scheduling.states import EARLY_WINDOW
 
 # Where the zone the page shows times in came from.
 FROM_BROWSER, FROM_PROFILE, FROM_COMPANY = "browser", "profile", "company"
@@ -43,11 +45,20 @@ def can_request_reschedule(now: datetime, *, status: Status, starts_at: datetime
     return can_cancel(now, status=status, starts_at=starts_at, cutoff_hours=0)
 
 
-def actions_for(interview: CandidateInterview, now: datetime, *, cancel_hours: int) -> Actions:
+def actions_for(
+    interview: CandidateInterview,
+    now: datetime,
+    *,
+    cancel_hours: int,
+    join_early: timedelta = EARLY_WINDOW,
+) -> Actions:
     status = interview.detail.status
     starts, ends = interview.detail.starts_at, interview.detail.ends_at
+    join = can_join(
+        now, status=status, starts_at=starts, ends_at=ends, early=join_early, grace=JOIN_GRACE
+    )
     return Actions(
-        join=can_join(now, status=status, starts_at=starts, ends_at=ends),
+        join=join,
         confirm=can_confirm(now, status=status, ends_at=ends),
         check_in=can_check_in(now, status=status, starts_at=starts, ends_at=ends),
         cancel=can_cancel(now, status=status, starts_at=starts, cutoff_hours=cancel_hours),

@@ -104,7 +104,14 @@ async def test_page_room_link_waits_until_15_minutes_before(
     assert "becomes active at" in words(page, "#join-note")
     soon = await world.interview(starts_in=timedelta(minutes=10))
     page = soup(await client.get(soon.path, headers=EN))
-    assert attr(one(page, "#join-link"), "href") == ROOM
+    join = attr(one(page, "#join-link"), "href")
+    assert join == f"{soon.path}/join"
+    entered = await client.get(join)
+    assert entered.status_code == 303 and entered.headers["location"] == ROOM
+    refused = await client.get(f"{later.path}/join", headers=EN)
+    assert refused.status_code == 403
+    assert "The room opens 15 minutes before the start." in words(soup(refused), "#room-entry")
+    assert ROOM not in refused.text
     assert page.select_one("#checkin-button") is not None
 
 

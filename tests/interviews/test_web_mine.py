@@ -49,7 +49,13 @@ async def test_mine_detail_shows_room_status_and_buttons(
 ) -> None:
     interview_id = await _book(world)
     page = soup(await client.get(f"/mine/{interview_id}", headers=EN))
-    assert attr(one(page, "a.room-link"), "href") == "https://meet.example.com/r/1"
+    # The room is reached through the portal's join redirect, which checks the panel.
+    join = one(page, "a.room-join")
+    assert attr(join, "href") == f"/mine/{interview_id}/join"
+    entered = await client.get(attr(join, "href"))
+    assert entered.status_code == 303
+    assert entered.headers["location"] == "https://meet.example.com/r/1"
+    assert entered.headers["cache-control"] == "no-store"
     panel = one(page, f"#interview-status-{interview_id}")
     buttons = [b.get_text() for b in panel.select("button")]
     assert buttons == ["Start interview"]  # a no-show only once the start has passed

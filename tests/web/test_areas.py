@@ -13,7 +13,7 @@ from portal.wecom import sandbox as demo
 from tests.conftest import Auth, SettingsFactory
 
 AREAS = {"home", "auth", "interviews", "mine", "share", "people", "records", "notifications"}
-AREAS |= {"live", "wecom_events"}
+AREAS |= {"live", "wecom_events", "rooms"}
 
 
 @pytest.fixture

@@ -66,11 +66,11 @@ def details(draft: Draft) -> list[HorizontalItem]:
     items = [HorizontalItem(keyname=voice.t("Round"), value=str(info.round))]
     if info.location:
         items.append(HorizontalItem(keyname=voice.t("Where"), value=clip(info.location, 60)))
-    if info.room_url and info.room_url.startswith(("http://", "https://")):
+    if info.has_platform_room or info.room_url:
+        # Through the portal: it signs the member in and sends them to their own seat.
+        join = draft.url(f"/mine/{info.id}/join")
         items.append(
-            HorizontalItem(
-                keyname=voice.t("Room"), value=voice.t("Join"), type=1, url=info.room_url
-            )
+            HorizontalItem(keyname=voice.t("Room"), value=voice.t("Join"), type=1, url=join)
         )
     items.append(HorizontalItem(keyname=voice.t("Zone"), value=voice.zone))
     return items

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -10,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from portal.interviews.service import BookingPolicy
 from portal.scheduling import BookingConflict, DomainError, ValidationFailed
 from portal.scheduling.fields import MAX_ID
+from portal.scheduling.rooms import ROOM_KIND_LABELS
 from portal.web.core.htmx import HtmxDetails, hx_redirect
 from portal.web.core.rendering import translate
 from portal.web.core.state import app_state
@@ -22,8 +25,26 @@ COMMON_ZONES = (
 
 
 def booking_policy(request: Request) -> BookingPolicy:
-    """The deployment's booking rules (buffer between interviews, working-hours defaults)."""
+    """The deployment's booking rules (buffer, working-hours defaults, platform rooms)."""
     return BookingPolicy.from_settings(app_state(request)["settings"])
+
+
+@dataclass(frozen=True)
+class KindOption:
+    value: str
+    label: str
+
+
+def room_kinds(request: Request) -> dict[str, Any]:
+    """The room choices a position or interview form offers, and whether a platform is set."""
+    options = [
+        KindOption(kind.value, translate(request, label))
+        for kind, label in ROOM_KIND_LABELS.items()
+    ]
+    return {
+        "room_kind_options": options,
+        "platform_rooms": app_state(request)["settings"].platform is not None,
+    }
 
 
 def picked_ids(raw: Iterable[object]) -> list[int]:

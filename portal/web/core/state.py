@@ -14,6 +14,8 @@ from portal.db.database import Database
 from portal.directory.service import RoleSources
 from portal.i18n import Catalogs
 from portal.live import Broadcaster
+from portal.platform import PlatformClient
+from portal.rooms.papers import PaperShelf
 from portal.settings import Settings
 from portal.wecom import WeComClient
 
@@ -28,6 +30,8 @@ class AppState(TypedDict):
     role_sources: RoleSources
     broadcaster: Broadcaster
     clock: Clock
+    platform: PlatformClient | None  # None: no interview platform; rooms are HR's links
+    papers: PaperShelf | None  # the platform's question bank, for the interview form
 
 
 def request_cache(conn: HTTPConnection) -> dict[str, Any]:

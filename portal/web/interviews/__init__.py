@@ -2,7 +2,7 @@
 
 from portal.web.core.access import Access
 from portal.web.core.routing import route
-from portal.web.interviews import board, changes, forms, week
+from portal.web.interviews import board, changes, forms, room, week
 
 ONE = "/interviews/{interview_id:int}"
 POST = ["POST"]
@@ -26,6 +26,8 @@ routes = [
         access=Access.HR,
         methods=POST,
     ),
+    route(f"{ONE}/observe", room.observe, name="observe", access=Access.HR),
+    route(f"{ONE}/room/retry", room.retry, name="room_retry", access=Access.HR, methods=POST),
     route(f"{ONE}/cancel", changes.cancel_form, name="cancel", access=Access.HR),
     route(f"{ONE}/cancel", changes.cancel, name="cancel_save", access=Access.HR, methods=POST),
 ]

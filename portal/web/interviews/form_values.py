@@ -25,7 +25,7 @@ from portal.scheduling import (
     utc_to_local,
 )
 from portal.scheduling.fields import MAX_ID, FormReader
-from portal.web.core.forms import COMMON_ZONES, picked_ids
+from portal.web.core.forms import COMMON_ZONES, picked_ids, room_kinds
 from portal.web.core.rendering import translate, viewer_timezone
 from portal.web.core.state import app_state, current_time
 
@@ -33,6 +33,7 @@ FIELDS = (
     "candidate_id", "candidate_name", "candidate_phone", "candidate_email", "position_id",
     "round", "date", "time", "duration", "timezone", "room_url", "location", "notes",
     "candidate_prep", "hide_interviewers", "override", "version", "reason", "interview_id",
+    "room_kind", "room_paper_uid",
 )  # fmt: skip
 CANDIDATE = N_("Candidate")
 _MINUTE = timedelta(minutes=1)
@@ -76,6 +77,8 @@ def values_of(detail: InterviewDetail) -> dict[str, str]:
         "override": "on" if any(m.overlap_override for m in detail.panel) else "",
         "version": str(detail.version),
         "interview_id": str(detail.id),
+        "room_kind": detail.room_kind,
+        "room_paper_uid": detail.room_paper_uid or "",
     }
 
 
@@ -150,11 +153,15 @@ async def choices(request: Request, values: dict[str, str]) -> dict[str, Any]:
     if chosen.isdigit() and all(str(c.id) != chosen for c in candidates):
         current = await get_candidate(db, int(chosen))
         candidates = [current, *candidates] if current else candidates
+    shelf = app_state(request)["papers"]
+    papers = None if shelf is None else await shelf.papers()
     return {
         "positions": positions,
         "candidates": candidates,
         "zones": zone_choices(request, values),
-    }
+        "papers": papers or [],
+        "papers_unavailable": shelf is not None and papers is None,
+    } | room_kinds(request)
 
 
 def zone_choices(request: Request, values: dict[str, str]) -> list[str]:

@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from portal.db.interviews import InterviewDetail
 from portal.db.people import Person
+from portal.db.rooms import RoomSummary
 from portal.i18n import N_
 from portal.scheduling import (
     RECOMMENDATION_LABELS,
@@ -18,6 +19,7 @@ from portal.scheduling import (
     Status,
     allowed_targets,
 )
+from portal.scheduling.rooms import PLATFORM_STATUS_LABELS, ROOM_LABELS
 from portal.web.core.rendering import base_context, translate
 
 RSVP_LABELS = {
@@ -48,6 +50,8 @@ def labels(request: Request) -> dict[str, Any]:
         "recommendation_labels": {
             r.value: translate(request, label) for r, label in RECOMMENDATION_LABELS.items()
         },
+        "room_labels": {key: translate(request, label) for key, label in ROOM_LABELS.items()}
+        | {key: translate(request, label) for key, label in PLATFORM_STATUS_LABELS.items()},
     }
 
 
@@ -60,14 +64,32 @@ class Action:
 
 
 @dataclass(frozen=True)
+class RoomView:
+    """The interview's room as this viewer sees it: never a link itself, only the portal's
+    join redirect (the link behind it is personal)."""
+
+    state: str  # preparing, ready, failed, closed; "manual" for HR's own meeting link
+    label: str
+    live: str | None  # what the platform last reported
+    live_at: datetime | None  # and when
+    rating: int | None
+    error: str | None  # HR only: why the room could not be made
+    join_url: str | None
+    join_label: str
+    retry_url: str | None  # HR only, when it failed
+    edit_url: str | None  # HR only: fall back to a meeting link
+
+
+@dataclass(frozen=True)
 class StatusView:
-    """The status badge and the moves this viewer may make now."""
+    """The status badge, the moves this viewer may make now, and the room."""
 
     id: int
     status: str
     label: str
     actions: list[Action]
     cancel_reason: str | None
+    room: RoomView | None = None
 
 
 def acts_as(user: Person, detail: InterviewDetail) -> ActorKind | None:
@@ -89,7 +111,57 @@ def status_view(
         if t in ACTION_LABELS
     ]
     label = translate(request, STATUS_LABELS[detail.status])
-    return StatusView(detail.id, detail.status.value, label, actions, detail.cancel_reason)
+    room = room_view(request, detail, actor_kind)
+    return StatusView(detail.id, detail.status.value, label, actions, detail.cancel_reason, room)
+
+
+def room_view(request: Request, detail: InterviewDetail, actor_kind: ActorKind) -> RoomView | None:
+    """The room block of the status panel: state, the platform's report, the way in."""
+    room = detail.room
+    hr = actor_kind == ActorKind.HR
+    if detail.status == Status.CANCELLED or (room is None and not detail.room_url):
+        return None
+    if hr:
+        join_url = request.url_for("interviews:observe", interview_id=detail.id).path
+        join_label = N_("Watch in the room") if room is not None else N_("Open the meeting link")
+    else:
+        join_url = request.url_for("mine:join", interview_id=detail.id).path
+        join_label = N_("Enter the interview room")
+    if room is None or room.state == "closed":
+        label = translate(request, join_label)
+        return RoomView("manual", "", None, None, None, None, join_url, label, None, None)
+    failed = room.state == "failed"
+    usable = room.uid is not None or bool(detail.room_url)
+    return RoomView(
+        state=room.state,
+        label=translate(request, ROOM_LABELS[room.state]),
+        live=_platform_label(request, room.platform_status),
+        live_at=_reported_at(room),
+        rating=room.rating,
+        error=room.last_error if hr and failed else None,
+        join_url=join_url if usable else None,
+        join_label=translate(request, join_label),
+        retry_url=request.url_for("interviews:room_retry", interview_id=detail.id).path
+        if hr and failed
+        else None,
+        edit_url=request.url_for("interviews:edit", interview_id=detail.id).path
+        if hr and failed
+        else None,
+    )
+
+
+def _platform_label(request: Request, status: str | None) -> str | None:
+    if status is None:
+        return None
+    return translate(request, PLATFORM_STATUS_LABELS.get(status, status))
+
+
+def _reported_at(room: RoomSummary) -> datetime | None:
+    return {
+        "interview_opened": room.opened_at,
+        "interview_started": room.started_at,
+        "interview_ended": room.ended_at,
+    }.get(room.platform_status or "")
 
 
 def fragment_context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,8 @@ POST = ["POST"]
 routes = [
     route("/mine", pages.index, name="list", access=Access.STAFF),
     route(ONE, pages.detail_page, name="detail", access=Access.STAFF),
+    # The WeCom card's "Join": signs in through WeCom if needed, then the person's own seat.
+    route(f"{ONE}/join", pages.join, name="join", access=Access.STAFF),
     route(f"{ONE}/rsvp", pages.rsvp, name="rsvp", access=Access.STAFF, methods=POST),
     route(f"{ONE}/status", pages.change_status, name="status", access=Access.STAFF, methods=POST),
     route(f"{ONE}/feedback", pages.feedback, name="feedback", access=Access.STAFF, methods=POST),

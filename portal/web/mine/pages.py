@@ -16,6 +16,7 @@ from portal.db.interviews import InterviewDetail, get_detail, list_for_person
 from portal.db.people import Person
 from portal.interviews import service
 from portal.interviews.errors import InterviewNotFound
+from portal.rooms import entrance
 from portal.scheduling import (
     TERMINAL,
     Actor,
@@ -28,6 +29,7 @@ from portal.scheduling import (
 )
 from portal.scheduling.validation import RsvpResponse
 from portal.web.core.access import require_user
+from portal.web.core.entry import enter
 from portal.web.core.forms import error_texts
 from portal.web.core.htmx import HtmxDetails
 from portal.web.core.live_anchors import interview_anchor
@@ -164,3 +166,19 @@ async def feedback(request: Request) -> Response:
 def _typed(form: Any) -> dict[str, str]:
     names = ("rating", "recommendation", "strengths", "concerns", "notes")
     return {name: str(form.get(name) or "") for name in names}
+
+
+async def join(request: Request) -> Response:
+    """One tap from WeCom into one's own seat: the personal link, for panel members only."""
+    db = app_state(request)["db"]
+    user = await require_user(request)
+    detail = await get_detail(db, request.path_params["interview_id"])
+    if detail is None:
+        raise InterviewNotFound()
+    way = await entrance.for_interviewer(db, detail, user.id)
+    # Someone off the panel goes back to their own list, not to this interview's page.
+    if way.status == 403:
+        back = request.url_for("mine:list").path
+    else:
+        back = request.url_for("mine:detail", interview_id=detail.id).path
+    return enter(request, way, back=back)

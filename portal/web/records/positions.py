@@ -9,16 +9,17 @@ from portal.db.positions import get_position, list_positions
 from portal.errors import NotFound
 from portal.records import read_position, save_position
 from portal.scheduling import ValidationFailed
-from portal.web.core.forms import after_post, error_texts
+from portal.scheduling.rooms import RoomKind
+from portal.web.core.forms import after_post, error_texts, room_kinds
 from portal.web.core.rendering import render
 from portal.web.core.state import app_state, current_time
 
-FIELDS = ("title", "department", "description", "active")
+FIELDS = ("title", "department", "description", "active", "room_kind")
 
 
 async def index(request: Request) -> Response:
     found = await list_positions(app_state(request)["db"])
-    return render(request, "records/positions.html", {"positions": found})
+    return render(request, "records/positions.html", {"positions": found} | room_kinds(request))
 
 
 def _form(
@@ -29,6 +30,7 @@ def _form(
     errors: dict[str, str] | None = None,
 ) -> Response:
     context = {"values": values, "errors": errors or {}, "position_id": position_id}
+    context |= room_kinds(request)
     return render(
         request,
         "records/position_form.html",
@@ -39,7 +41,8 @@ def _form(
 
 
 async def new(request: Request) -> Response:
-    return _form(request, dict.fromkeys(FIELDS, "") | {"active": "on"}, None)
+    values = dict.fromkeys(FIELDS, "") | {"active": "on", "room_kind": RoomKind.TECHNICAL.value}
+    return _form(request, values, None)
 
 
 async def edit(request: Request) -> Response:
@@ -51,6 +54,7 @@ async def edit(request: Request) -> Response:
         "department": position.department or "",
         "description": position.description or "",
         "active": "on" if position.active else "",
+        "room_kind": position.room_kind,
     }
     return _form(request, values, position.id)
 

@@ -12,6 +12,7 @@ POST = ["POST"]
 routes = [
     route(PAGE, pages.page, name="page", access=Access.SIGNED),
     route(f"{PAGE}/calendar.ics", pages.calendar, name="calendar", access=Access.SIGNED),
+    route(f"{PAGE}/join", pages.join, name="join", access=Access.SIGNED),
     route(f"{PAGE}/confirm", pages.confirm, name="confirm", access=Access.SIGNED, methods=POST),
     route(f"{PAGE}/checkin", pages.check_in, name="checkin", access=Access.SIGNED, methods=POST),
     route(f"{PAGE}/cancel", pages.cancel, name="cancel", access=Access.SIGNED, methods=POST),

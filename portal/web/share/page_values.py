@@ -12,8 +12,9 @@ from babel.dates import format_date, format_time
 from starlette.requests import Request
 
 from portal.db.reschedule_requests import RescheduleRequest
+from portal.db.rooms import CLOSED
 from portal.i18n import N_
-from portal.scheduling import EARLY_WINDOW, STATUS_LABELS, TERMINAL, Decision, Status
+from portal.scheduling import STATUS_LABELS, TERMINAL, Decision, Status
 from portal.scheduling.candidate_rules import join_opens_at
 from portal.share.opening import OpenedLink
 from portal.share.page import FROM_COMPANY, Actions, actions_for, display_zone, valid_zone
@@ -83,19 +84,26 @@ def remember_zone(request: Request, reported: object) -> None:
 
 
 def _join(
-    request: Request, opened: OpenedLink, join: Decision, fmt: _Formatter, now: datetime
+    request: Request,
+    opened: OpenedLink,
+    token: str,
+    join: Decision,
+    fmt: _Formatter,
+    now: datetime,
 ) -> dict[str, Any]:
+    """The "Enter the interview room" button (through `/c/{token}/join`), or why not yet."""
     detail = opened.interview.detail
-    opens_at = join_opens_at(detail.starts_at)
     if detail.status in TERMINAL:
         return {"url": None, "note": None}
-    if join and detail.room_url:
-        return {"url": detail.room_url, "note": None}
-    if not detail.room_url:
+    has_room = detail.room is not None and detail.room.state != CLOSED
+    if not (has_room or detail.room_url):
         return {"url": None, "note": translate(request, NO_ROOM_YET)}
+    if join:
+        return {"url": _url(request, "share:join", token), "note": None}
+    early = app_state(request)["settings"].join_early_minutes
+    opens_at = join_opens_at(detail.starts_at, timedelta(minutes=early))
     if now < opens_at:  # not open yet: say when it will be
-        minutes = EARLY_WINDOW // timedelta(minutes=1)
-        note = translate(request, ROOM_OPENS_AT, time=fmt.clock(opens_at), minutes=minutes)
+        note = translate(request, ROOM_OPENS_AT, time=fmt.clock(opens_at), minutes=early)
         return {"url": None, "note": note}
     return {"url": None, "note": _note(request, join)}
 
@@ -145,7 +153,10 @@ def page_context(
     detail = opened.interview.detail
     zone, source = page_zone(request, opened)
     fmt, company_fmt = _Formatter(request, zone), _Formatter(request, detail.timezone)
-    actions = actions_for(opened.interview, now, cancel_hours=settings.candidate_cancel_hours)
+    early = timedelta(minutes=settings.join_early_minutes)
+    actions = actions_for(
+        opened.interview, now, cancel_hours=settings.candidate_cancel_hours, join_early=early
+    )
     note = IN_COMPANY_ZONE if source == FROM_COMPANY else IN_YOUR_ZONE
     page = {
         "company": settings.company_name or translate(request, N_("Interview Portal")),
@@ -169,7 +180,7 @@ def page_context(
             zone=detail.timezone,
             time=company_fmt.moment(detail.starts_at, detail.ends_at),
         ),
-        "join": _join(request, opened, actions.join, fmt, now),
+        "join": _join(request, opened, token, actions.join, fmt, now),
         "location": detail.location,
         "interviewers": list(opened.interview.interviewer_names),
         "prep": detail.candidate_prep,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -17,10 +18,12 @@ from starlette.responses import RedirectResponse, Response
 from portal.calendar_ics import build_ics
 from portal.errors import Forbidden
 from portal.i18n import N_
+from portal.rooms import entrance
 from portal.scheduling import ValidationFailed, validate_reschedule_request
 from portal.share import service
 from portal.share.opening import LinkGone, LinkNotFound, OpenedLink, open_link
 from portal.share.page import FROM_BROWSER, parse_cancel_reason
+from portal.web.core.entry import enter
 from portal.web.core.htmx import HtmxDetails
 from portal.web.core.middleware import loggable_path
 from portal.web.core.rendering import render, translate
@@ -176,3 +179,16 @@ async def calendar(request: Request) -> Response:
     body = build_ics(calendar_entry(request, opened), host=host, now=current_time(request))
     headers = PRIVATE | {"Content-Disposition": 'attachment; filename="interview.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+
+
+@link_pages
+async def join(request: Request) -> Response:
+    """The candidate's way into the room, open from a while before the start to after the end."""
+    opened = await _open(request)
+    state = app_state(request)
+    early = timedelta(minutes=state["settings"].join_early_minutes)
+    way = await entrance.for_candidate(
+        state["db"], opened.interview.detail, now=current_time(request), early=early
+    )
+    back = request.url_for("share:page", token=request.path_params["token"]).path
+    return enter(request, way, back=back, candidate=True)

@@ -13,6 +13,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import Response
 
+from portal.web.core.bodies import BodyTooLarge, read_limited
 from portal.web.core.state import app_state, current_time
 from portal.wecom import WeComCrypto
 from portal.wecom_events import CallbackRejected, handle_event, open_event, verify_echo
@@ -36,15 +37,10 @@ def _params(request: Request, *names: str) -> dict[str, str]:
 
 
 async def _body(request: Request) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared and (not declared.isdigit() or int(declared) > MAX_BODY):
-        raise CallbackRejected(400, "body too large")
-    received = bytearray()
-    async for chunk in request.stream():
-        received += chunk
-        if len(received) > MAX_BODY:
-            raise CallbackRejected(400, "body too large")
-    return bytes(received)
+    try:
+        return await read_limited(request, MAX_BODY)
+    except BodyTooLarge:
+        raise CallbackRejected(400, "body too large") from None
 
 
 async def _event(request: Request) -> Response:
