@@ -1,7 +1,9 @@
-"""Shared by the benches: run the WeCom sandbox in a child process so it has its own core.
+"""Shared by the benches: run a server (a sandbox, a portal) in a child process on its own core.
 
 A bench calls `start(__file__, members)`; the child re-runs that bench script with
-`--serve PORT --members N`, and the bench's own `serve()` starts the sandbox there.
+`--serve PORT --members N`, and the bench's own `serve()` starts the WeCom sandbox there.
+`start_child` is the general form: its own arguments after `--serve PORT`, and the path to
+poll until the child answers.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -25,14 +28,22 @@ def free_port() -> int:
 
 def start(script: str, members: int) -> tuple[subprocess.Popen[bytes], str]:
     """Start `script --serve` on a free port; return the child and the sandbox URL when ready."""
+    return start_child(script, ["--members", str(members)], ready_path="/_control/stats")
+
+
+def start_child(
+    script: str, arguments: Sequence[str], *, ready_path: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `script --serve PORT *arguments`; return the child and its URL once `ready_path`
+    answers 2xx."""
     port = free_port()
-    command = [sys.executable, script, "--serve", str(port), "--members", str(members)]
+    command = [sys.executable, script, "--serve", str(port), *arguments]
     child = subprocess.Popen(command, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
-            httpx.get(f"{url}/_control/stats", timeout=1).raise_for_status()
+            httpx.get(f"{url}{ready_path}", timeout=1).raise_for_status()
             return child, url
         except httpx.TransportError:
             time.sleep(0.05)

@@ -6,7 +6,12 @@ import logging
 
 # httpx logs full request URLs at INFO (WeCom puts access_token in the query string), and
 # `databases` logs query arguments at DEBUG (tokens, codes): keep both above those levels.
-QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "databases": logging.INFO}
+QUIET_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "databases": logging.INFO,
+    "aiosqlite": logging.INFO,
+}
 
 
 def configure_logging(level: str = "INFO") -> None:

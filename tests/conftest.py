@@ -35,13 +35,12 @@ from portal.platform.sandbox import PlatformSandboxConfig
 from portal.settings import Settings, load_settings
 from portal.wecom import sandbox as demo
 from portal.wecom.sandbox import SandboxConfig
+from tests.factories import World, make_world
 from tests.support import databases
+from tests.support.keys import TEST_SECRET_KEY
 from tests.support.platform import PlatformControl, demo_client, platform_server
 from tests.support.sandbox import AppSwitch, SandboxControl, sandbox_server
 from tests.support.when import NOW
-
-TEST_SECRET_KEY = "test-secret-key-0123456789-abcdefghijklmnop"
-TEST_AES_KEY = "k" * 43
 
 SettingsFactory = Callable[..., Settings]
 
@@ -280,3 +279,23 @@ class Auth:
 @pytest.fixture
 def auth(client: httpx.AsyncClient, sandbox: SandboxControl) -> Auth:
     return Auth(client, sandbox)
+
+
+@pytest.fixture
+async def world(db: Database) -> World:
+    """The usual staff, a position and a candidate (`tests.factories.make_world`)."""
+    return await make_world(db)
+
+
+@pytest.fixture
+async def hr(client: httpx.AsyncClient, auth: Auth, world: World) -> Auth:
+    """Signed in as the world's HR coordinator (liuyang)."""
+    await auth.login_as("liuyang")
+    return auth
+
+
+@pytest.fixture
+async def interviewer(client: httpx.AsyncClient, auth: Auth, world: World) -> Auth:
+    """Signed in as one of the world's interviewers (lina)."""
+    await auth.login_as("lina")
+    return auth

@@ -44,7 +44,7 @@ from portal.i18n import DEFAULT_LANGUAGE
 from portal.live import LiveEvent
 from portal.scheduling import Actor, ActorKind, InterviewDraft, Scorecard, Slot
 from portal.share.signing import sign_candidate_link
-from tests.conftest import TEST_SECRET_KEY
+from tests.support.keys import TEST_SECRET_KEY
 from tests.support.when import NOW
 
 # userid -> (name, English name, role): the demo corp's people the tests talk about.

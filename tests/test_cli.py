@@ -68,7 +68,7 @@ def test_migrate_fresh_sqlite_then_noop(tmp_path: Path) -> None:
     assert "nothing to do" in second.stdout
 
 
-@pytest.mark.parametrize("command", ["serve", "migrate", "demo", "sandbox"])
+@pytest.mark.parametrize("command", ["serve", "migrate", "demo", "sandbox", "rooms-sandbox"])
 def test_help_for_each_command(tmp_path: Path, command: str) -> None:
     result = run_portal(command, "--help", env={}, cwd=tmp_path)
     assert result.returncode == 0

@@ -13,6 +13,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import databases
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ClauseElement
 
 from portal.db.urls import async_driver_url, is_postgres, parse
@@ -116,3 +118,9 @@ def _prepare_sqlite_file(url: str) -> None:
         return
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA journal_mode=WAL")
+
+
+def upsert(db: Database, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that can take `ON CONFLICT` (`on_conflict_do_nothing` / `_do_update`), in the
+    database's own dialect: two writers racing on one key insert once."""
+    return postgresql.insert(table) if db.is_postgres else sqlite.insert(table)

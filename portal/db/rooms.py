@@ -15,9 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.db.database import Database, Row
+from portal.db.database import Database, Row, upsert
 from portal.db.tables import (
     candidates,
     interview_interviewers,
@@ -124,13 +123,8 @@ async def close_room(db: Database, interview_id: int, *, now: datetime) -> None:
     await db.execute(
         rooms.update()
         .where(rooms.c.interview_id == interview_id)
-        .values(
-            state=CLOSED,
-            synced_revision=rooms.c.revision,
-            lease_until=None,
-            claimed_by=None,
-            updated_at=now,
-        )
+        # A worker holding it may still store the room it is making (it stays closed).
+        .values(state=CLOSED, synced_revision=rooms.c.revision, updated_at=now)
     )
 
 
@@ -325,14 +319,13 @@ async def room_made(db: Database, task: RoomTask, links: RoomLinks, *, now: date
 
 async def _put_seat(db: Database, interview_id: int, person_id: int, url: str) -> None:
     values = {"interview_id": interview_id, "person_id": person_id, "interviewer_url": url}
-    keys = ["interview_id", "person_id"]
-    statement: sa.Insert
-    if db.is_postgres:
-        pg = postgresql.insert(room_seats).values(**values)
-        statement = pg.on_conflict_do_update(index_elements=keys, set_={"interviewer_url": url})
-    else:
-        lite = sqlite.insert(room_seats).values(**values)
-        statement = lite.on_conflict_do_update(index_elements=keys, set_={"interviewer_url": url})
+    statement = (
+        upsert(db, room_seats)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=["interview_id", "person_id"], set_={"interviewer_url": url}
+        )
+    )
     await db.execute(statement)
 
 
@@ -369,16 +362,6 @@ async def room_failed(
             updated_at=now,
         )
     )
-
-
-async def release_rooms(db: Database, tasks: Sequence[RoomTask]) -> None:
-    """Give claimed rooms back untouched (shutdown): the attempt does not count."""
-    for task in tasks:
-        await db.execute(
-            rooms.update()
-            .where(_claimed(task))
-            .values(attempts=rooms.c.attempts - 1, lease_until=None, claimed_by=None)
-        )
 
 
 async def next_room_due(db: Database) -> datetime | None:
@@ -469,20 +452,11 @@ async def remember_platform_event(
         "source": source,
         "received_at": now,
     }
-    keys = ["event", "uid"]
-    statement: sa.Insert
-    if db.is_postgres:
-        statement = (
-            postgresql.insert(platform_events)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=keys)
-        )
-    else:
-        statement = (
-            sqlite.insert(platform_events)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=keys)
-        )
+    statement = (
+        upsert(db, platform_events)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["event", "uid"])
+    )
     inserted = await db.fetch_val(statement.returning(platform_events.c.uid))
     return inserted is not None
 

@@ -15,9 +15,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.db.database import Database
+from portal.db.database import Database, upsert
 from portal.db.tables import wecom_tokens
 from portal.db.types import aware_utc
 from portal.wecom.tokens import StoredToken
@@ -44,8 +43,7 @@ class DatabaseTokenStore:
     async def set(self, key: str, value: str, expires_at: datetime) -> None:
         now = datetime.fromtimestamp(self._clock(), UTC)
         values = {"key": key, "value": value, "expires_at": expires_at, "updated_at": now}
-        insert = postgresql.insert if self._db.is_postgres else sqlite.insert
-        stmt = insert(wecom_tokens).values(**values)
+        stmt = upsert(self._db, wecom_tokens).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=[wecom_tokens.c.key],
             set_={"value": value, "expires_at": expires_at, "updated_at": now},

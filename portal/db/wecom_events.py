@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.db.database import Database
+from portal.db.database import Database, upsert
 from portal.db.tables import callback_events, people
 
 
@@ -17,13 +16,11 @@ async def remember_event(
     """Record an event key; False when it was recorded before (a retry of the same event)."""
     values = {"event_key": key, "event": event[:64], "from_user": from_user, "received_at": now}
     # INSERT .. ON CONFLICT DO NOTHING: two deliveries racing each other insert once.
-    statement: sa.Insert
-    if db.is_postgres:
-        pg_insert = postgresql.insert(callback_events).values(**values)
-        statement = pg_insert.on_conflict_do_nothing(index_elements=["event_key"])
-    else:
-        lite_insert = sqlite.insert(callback_events).values(**values)
-        statement = lite_insert.on_conflict_do_nothing(index_elements=["event_key"])
+    statement = (
+        upsert(db, callback_events)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["event_key"])
+    )
     inserted = await db.fetch_val(statement.returning(callback_events.c.event_key))
     return inserted is not None
 

@@ -11,7 +11,9 @@ Screenshots go to `test-artifacts/` at the repository root.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from playwright.async_api import (
 
 from portal.app import create_app
 from portal.clock import FrozenClock
+from portal.db.database import Database
 from tests.conftest import SettingsFactory, in_ci
 from tests.support.servers import free_port, serve_in_thread
 
@@ -74,6 +77,23 @@ def live_url(make_settings: SettingsFactory, sqlite_url: str, clock: FrozenClock
     settings = make_settings(sqlite_url, PORTAL_BASE_URL=f"http://127.0.0.1:{port}")
     with serve_in_thread(create_app(settings, clock=clock), port=port) as url:
         yield url
+
+
+@pytest.fixture
+async def portal_db(sqlite_url: str) -> AsyncIterator[Database]:
+    """The database a portal served on loopback uses, for seeding and checking."""
+    db = Database(sqlite_url)
+    await db.connect()
+    yield db
+    await db.disconnect()
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15) -> None:
+    """Wait for `check` to hold (the portal and the sandboxes work in other threads)."""
+    deadline = time.monotonic() + timeout
+    while not await check():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.1)
 
 
 class PageProblems:

@@ -11,8 +11,7 @@ sandbox and the platform sandbox, each on the test's frozen clock.
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -24,7 +23,7 @@ from portal.db import rooms as store
 from portal.db.database import Database
 from portal.notifications import kinds
 from portal.platform.sandbox import DEMO_API_KEY, DEMO_WEBHOOK_SECRET
-from tests.browser.conftest import PHONE, WECOM_UA, PageFactory, screenshot
+from tests.browser.conftest import PHONE, WECOM_UA, PageFactory, eventually, screenshot
 from tests.conftest import SettingsFactory
 from tests.factories import CANDIDATE_NAME, add_interview, add_person, queue
 from tests.support.platform import PlatformControl
@@ -60,27 +59,12 @@ def portal_url(
         yield url
 
 
-@pytest.fixture
-async def portal_db(sqlite_url: str) -> AsyncIterator[Database]:
-    db = Database(sqlite_url)
-    await db.connect()
-    yield db
-    await db.disconnect()
-
-
-async def _eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not await check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.1)
-
-
 async def _room_ready(db: Database, interview_id: int) -> None:
     async def ready() -> bool:
         summary = await store.get_summary(db, interview_id)
         return summary is not None and summary.state == "ready"
 
-    await _eventually(ready)
+    await eventually(ready)
 
 
 async def test_join_from_the_wecom_card_lands_in_my_own_seat_and_the_board_follows(
@@ -104,7 +88,7 @@ async def test_join_from_the_wecom_card_lands_in_my_own_seat_and_the_board_follo
     async def card_arrived() -> bool:
         return len(await asyncio.to_thread(sandbox.messages, INTERVIEWER)) == 1
 
-    await _eventually(card_arrived)
+    await eventually(card_arrived)
 
     board = await page_factory(locale="en-US")  # HR at a desk, watching today's board
     await board.goto(portal_url + "/board")

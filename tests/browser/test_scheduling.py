@@ -86,7 +86,8 @@ async def test_interviewer_accepts_on_a_phone_in_wecom(
     await page.wait_for_url(live_url + "/mine")
     await page.locator(f"#mine-{interview_id}").tap()
     await page.wait_for_url(f"{live_url}/mine/{interview_id}")
-    await expect(page.locator("a.room-link")).to_be_visible()
+    join = page.locator("a.room-join")  # through the portal's redirect to the meeting link
+    await expect(join).to_have_attribute("href", f"/mine/{interview_id}/join")
     await page.get_by_role("button", name="Accept").tap()
     await expect(page.locator(f"#rsvp-{interview_id} .badge")).to_have_text("Accepted")
     await screenshot(page, "interviewer-accepted-phone")

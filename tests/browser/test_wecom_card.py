@@ -8,8 +8,7 @@ scheduling service queues it; everything after that is the real path over loopba
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +19,7 @@ from portal.clock import FrozenClock
 from portal.db.database import Database
 from portal.db.tables import interview_interviewers, outbox
 from portal.notifications import kinds
-from tests.browser.conftest import PHONE, PageFactory, screenshot
+from tests.browser.conftest import PHONE, PageFactory, eventually, screenshot
 from tests.conftest import SettingsFactory
 from tests.factories import add_interview, add_person, queue
 from tests.support.sandbox import SandboxControl
@@ -40,21 +39,6 @@ def portal_with_worker(
     with serve_in_thread(create_app(settings, run_worker=True, clock=clock), port=port) as url:
         sandbox.http.post("/_control/callback-url", json={"url": url + "/wecom/callback"})
         yield url
-
-
-@pytest.fixture
-async def portal_db(sqlite_url: str) -> AsyncIterator[Database]:
-    db = Database(sqlite_url)
-    await db.connect()
-    yield db
-    await db.disconnect()
-
-
-async def _eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not await check():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.1)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +65,7 @@ async def test_card_button_in_wecom_records_the_reply_and_updates_the_card(
     async def card_arrived() -> bool:
         return len(await asyncio.to_thread(sandbox.messages, "zhangwei")) == 1
 
-    await _eventually(card_arrived)
+    await eventually(card_arrived)
     page = await page_factory(locale="en-US", viewport=PHONE)
     await page.goto(f"{sandbox.base_url}/inbox/zhangwei?lang=en")
     card = page.locator(".card-button_interaction")
@@ -96,13 +80,13 @@ async def test_card_button_in_wecom_records_the_reply_and_updates_the_card(
         )
         return bool(rsvp == answer)
 
-    await _eventually(replied)
+    await eventually(replied)
 
     async def card_updated() -> bool:
         [message] = await asyncio.to_thread(sandbox.messages, "zhangwei")
         return bool(message["card"]["replace_name"] == caption)
 
-    await _eventually(card_updated)
+    await eventually(card_updated)
     await page.reload()
     await expect(card.locator("button.replaced")).to_have_text(caption)
     await screenshot(page, f"wecom-card-{answer}")
@@ -111,7 +95,7 @@ async def test_card_button_in_wecom_records_the_reply_and_updates_the_card(
         busy = sa.select(outbox.c.id).where(outbox.c.status.in_(["pending", "sending"]))
         return await db.fetch_val(busy) is None
 
-    await _eventually(settled)  # whatever the reply queued has been sent too
+    await eventually(settled)  # whatever the reply queued has been sent too
     rows = await db.fetch_all(sa.select(outbox.c.kind, outbox.c.recipient, outbox.c.status))
     expected = [
         (kinds.INVITED, "zhangwei", "sent"),

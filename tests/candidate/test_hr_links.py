@@ -15,9 +15,10 @@ from portal.db.reschedule_requests import (
 )
 from portal.share.signing import verify_candidate_link
 from tests.candidate.support import audit_actions, utcnow
-from tests.conftest import TEST_SECRET_KEY, Auth
+from tests.conftest import Auth
 from tests.factories import Booked, World
 from tests.support.html import attr, one, soup
+from tests.support.keys import TEST_SECRET_KEY
 
 HX = {"HX-Request": "true", "Accept-Language": "en"}
 

@@ -17,7 +17,6 @@ from portal.interviews import service
 from portal.scheduling import CancelDraft
 from portal.share.signing import sign_candidate_link
 from tests.candidate.support import interview_row, utcnow
-from tests.conftest import TEST_SECRET_KEY
 from tests.factories import (
     CANDIDATE_EMAIL,
     CANDIDATE_NAME,
@@ -27,6 +26,7 @@ from tests.factories import (
     force_link_expired,
 )
 from tests.support.html import attr, one, soup
+from tests.support.keys import TEST_SECRET_KEY
 
 EN = {"Accept-Language": "en"}
 

@@ -15,8 +15,8 @@ from portal.share import ratelimit, service
 from portal.share.opening import LinkGone, LinkNotFound, open_link
 from portal.share.page import actions_for, can_request_reschedule, display_zone
 from tests.candidate.support import utcnow
-from tests.conftest import TEST_SECRET_KEY
 from tests.factories import World
+from tests.support.keys import TEST_SECRET_KEY
 
 
 class Recorder:

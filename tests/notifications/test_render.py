@@ -185,3 +185,22 @@ def test_render_digest_lists_the_day() -> None:
     }
     assert card["sub_title_text"] == "Interviews that day: 8. 2 more in the portal."
     assert card["card_action"]["url"] == "https://portal.example.com/board"
+
+
+@pytest.mark.parametrize(
+    ("room_url", "platform"), [("https://rooms.example.com/r/1", False), (None, True)]
+)
+def test_render_join_goes_through_the_portal_to_ones_own_seat(
+    room_url: str | None, platform: bool
+) -> None:
+    info = _info(room_url=room_url, has_platform_room=platform)
+    card = render(_draft(kinds.INVITED, info=info)).payload()
+    join = {"keyname": "Room", "value": "Join", "type": 1}
+    join["url"] = "https://portal.example.com/mine/42/join"
+    assert join in card["horizontal_content_list"]
+    assert "rooms.example.com" not in str(card)  # no link that is not the member's own
+
+
+def test_render_without_any_room_has_no_join() -> None:
+    card = render(_draft(kinds.INVITED, info=_info(room_url=None))).payload()
+    assert all(item["keyname"] != "Room" for item in card["horizontal_content_list"])

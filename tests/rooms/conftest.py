@@ -24,8 +24,8 @@ from portal.platform.sandbox import DEMO_API_KEY, DEMO_WEBHOOK_SECRET
 from portal.rooms.provision import PortalPages, RoomsConfig, RoomWorker
 from portal.scheduling import InterviewDraft
 from portal.settings import Settings
-from tests.conftest import Auth, SettingsFactory
-from tests.factories import World, make_world
+from tests.conftest import SettingsFactory
+from tests.factories import World
 from tests.support.platform import PlatformControl
 
 ROOMS_ON = service.BookingPolicy(platform_rooms=True)
@@ -44,17 +44,6 @@ def platform_env(platform: PlatformControl) -> dict[str, str]:
 @pytest.fixture
 def settings(make_settings: SettingsFactory, db_url: str, platform_env: dict[str, str]) -> Settings:
     return make_settings(db_url, **platform_env)
-
-
-@pytest.fixture
-async def world(db: Database) -> World:
-    return await make_world(db)
-
-
-@pytest.fixture
-async def hr(client: httpx.AsyncClient, auth: Auth, world: World) -> Auth:
-    await auth.login_as("liuyang")
-    return auth
 
 
 @dataclass

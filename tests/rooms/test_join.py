@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from portal.clock import FrozenClock
 from portal.db import rooms as store
@@ -30,8 +32,14 @@ async def _with_room(db: Database, world: World, rooms: Rooms, **options: object
 
 
 async def test_each_interviewer_lands_in_their_own_seat(
-    client: httpx.AsyncClient, auth: Auth, db: Database, world: World, rooms: Rooms
+    client: httpx.AsyncClient,
+    auth: Auth,
+    db: Database,
+    world: World,
+    rooms: Rooms,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="portal")  # third-party loggers: see portal.logs
     booked = await _with_room(db, world, rooms)
     personal = await seats(db, booked.interview_id)
     for userid in ("lina", "zhangwei"):
@@ -42,6 +50,9 @@ async def test_each_interviewer_lands_in_their_own_seat(
         assert response.headers["cache-control"] == "no-store"
         assert response.headers["referrer-policy"] == "no-referrer"
         await auth.logout()
+    row = await room_row(db, booked.interview_id)
+    for link in [*personal.values(), row["candidate_url"], row["observer_url"]]:
+        assert link not in caplog.text  # neither the worker nor the redirect logs a link
 
 
 async def test_someone_off_the_panel_is_refused_and_sees_no_link(

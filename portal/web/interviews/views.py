@@ -15,6 +15,7 @@ from portal.i18n import N_
 from portal.scheduling import (
     RECOMMENDATION_LABELS,
     STATUS_LABELS,
+    TERMINAL,
     ActorKind,
     Status,
     allowed_targets,
@@ -134,7 +135,10 @@ def room_view(request: Request, detail: InterviewDetail, actor_kind: ActorKind) 
     usable = room.uid is not None or bool(detail.room_url)
     return RoomView(
         state=room.state,
-        label=translate(request, ROOM_LABELS[room.state]),
+        # Once the interview is over, "room ready" says nothing; a failure still matters.
+        label=translate(request, ROOM_LABELS[room.state])
+        if failed or detail.status not in TERMINAL
+        else "",
         live=_platform_label(request, room.platform_status),
         live_at=_reported_at(room),
         rating=room.rating,
