@@ -68,3 +68,24 @@ async def test_no_room_booked_as_none_gets_no_platform_room(
     page = soup(await client.get(f"/interviews/{interview_id}", headers=EN))
     assert page.select_one(f"#room-{interview_id} .room-state") is None
     assert "Open the meeting link" in text(page, f"#room-{interview_id}")
+
+
+async def test_a_position_sets_the_room_its_interviews_get(
+    client: httpx.AsyncClient, hr: Auth, db: Database, world: World
+) -> None:
+    token = await hr.csrf_token()
+    made = await post(
+        client,
+        token,
+        "/positions",
+        {"title": "Designer", "room_kind": "non_technical", "active": "on"},
+    )
+    assert made.status_code == 303
+    listing = soup(await client.get("/positions", headers=EN))
+    row = next(r for r in listing.select("tr[id^=position-]") if "Designer" in r.get_text())
+    assert text(row, ".room-kind") == "Video room"
+    position_id = int(str(row.get("id")).rsplit("-", 1)[1])
+    fields = interview_form(world, world.now + timedelta(days=1), position_id=str(position_id))
+    booked = await post(client, token, "/interviews", fields)
+    interview_id = int(booked.headers["location"].rsplit("/", 1)[1])
+    assert (await room_row(db, interview_id))["type_id"] == 2  # the platform's video room
