@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar, Event
 
-PRODID = "-//portal//Interview Portal//EN"
+# The product id only (calendar apps do not show it): neutral, as the file is the candidate's.
+PRODID = "-//portal//Interview calendar//EN"
 
 
 @dataclass(frozen=True)

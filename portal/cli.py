@@ -104,11 +104,25 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     import uvicorn
 
     from portal.logs import configure_logging
-    from portal.wecom.sandbox import create_sandbox_app
+    from portal.settings import load_wecom_sandbox_settings
+    from portal.wecom.sandbox import SandboxConfig, create_sandbox_app
 
+    # The corp the portal is configured for, so a staging portal's credentials are accepted.
+    found = load_wecom_sandbox_settings()
+    config = SandboxConfig(
+        corp_id=found.corp_id,
+        corp_secret=found.secret,
+        agent_id=found.agent_id,
+        callback_token=found.callback_token,
+        callback_aes_key=found.callback_aes_key,
+        callback_url=found.callback_url,
+    )
     configure_logging("INFO")
-    print(f"WeCom sandbox on http://{args.host}:{args.port}  (inboxes: /inbox)")
-    uvicorn.run(create_sandbox_app(), host=args.host, port=args.port, log_config=None)
+    print(
+        f"WeCom sandbox for corp {found.corp_id} on http://{args.host}:{args.port}"
+        f"  (inboxes: /inbox, card buttons post to {found.callback_url})"
+    )
+    uvicorn.run(create_sandbox_app(config), host=args.host, port=args.port, log_config=None)
     return 0
 
 

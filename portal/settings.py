@@ -22,6 +22,8 @@ from portal.db.urls import parse as parse_database_url
 PLATFORM_MOUNT = "/_platform"
 PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "please-change-me"}
 SESSION_IDLE_SECONDS = 12 * 60 * 60
+# The demo's company, as its candidates see it (a made-up name, in both of its languages).
+DEMO_COMPANY_NAME = "示例科技 Example Tech"
 
 
 class SettingsError(Exception):
@@ -74,7 +76,7 @@ class Settings:
     # Candidate share links (issue 6): expiry after the interview ends; online-cancel cutoff.
     link_grace_hours: int = 24
     candidate_cancel_hours: int = 24
-    company_name: str = ""  # shown to candidates; empty: the portal's own title
+    company_name: str = ""  # shown to candidates; empty: no name (never the staff portal's)
     # Scheduling (issue 5): the least free time between two interviews of one person.
     booking_buffer_minutes: int = 15
     # Interview rooms (issue 12): the platform, and how early the candidate may enter.
@@ -99,11 +101,7 @@ def load_settings(
     demo_port: int = 8000,
 ) -> Settings:
     """Read and validate the configuration. Raises SettingsError on the first bad value."""
-    env_path = Path(env_file) if env_file else None
-    config = Config(
-        env_path if env_path and env_path.is_file() else None,
-        environ=dict(environ) if environ is not None else _os_environ(),
-    )
+    config = _config(environ, env_file)
     base_url = _base_url(_get(config, "PORTAL_BASE_URL", f"http://127.0.0.1:{demo_port}"))
     secret_key = _secret_key(_get(config, "PORTAL_SECRET_KEY", ""), demo=demo)
     platform: PlatformSettings | None
@@ -130,11 +128,19 @@ def load_settings(
         log_level=_log_level(_get(config, "PORTAL_LOG_LEVEL", "INFO")),
         link_grace_hours=_hours(config, "PORTAL_LINK_GRACE_HOURS", 24),
         candidate_cancel_hours=_hours(config, "PORTAL_CANDIDATE_CANCEL_HOURS", 24),
-        company_name=_get(config, "PORTAL_COMPANY_NAME", "")[:128],
+        company_name=_get(config, "PORTAL_COMPANY_NAME", DEMO_COMPANY_NAME if demo else "")[:128],
         booking_buffer_minutes=_minutes(config, "PORTAL_BOOKING_BUFFER_MINUTES", 15),
         platform=platform,
         platform_mount=PLATFORM_MOUNT if demo else None,
         join_early_minutes=_minutes(config, "PLATFORM_JOIN_EARLY_MINUTES", 15),
+    )
+
+
+def _config(environ: Mapping[str, str] | None, env_file: str | Path | None) -> Config:
+    env_path = Path(env_file) if env_file else None
+    return Config(
+        env_path if env_path and env_path.is_file() else None,
+        environ=dict(environ) if environ is not None else _os_environ(),
     )
 
 
@@ -346,14 +352,43 @@ def load_platform_sandbox_settings(
 ) -> PlatformSandboxSettings:
     from portal.platform import sandbox
 
-    env_path = Path(env_file) if env_file else None
-    config = Config(
-        env_path if env_path and env_path.is_file() else None,
-        environ=dict(environ) if environ is not None else _os_environ(),
-    )
+    config = _config(environ, env_file)
     base_url = _base_url(_get(config, "PORTAL_BASE_URL", "http://127.0.0.1:8000"))
     return PlatformSandboxSettings(
         api_key=_get(config, "PLATFORM_API_KEY", "") or sandbox.DEMO_API_KEY,
         webhook_secret=_get(config, "PLATFORM_WEBHOOK_SECRET", "") or sandbox.DEMO_WEBHOOK_SECRET,
         webhook_url=base_url + "/platform/webhook",
+    )
+
+
+@dataclass(frozen=True)
+class WeComSandboxSettings:
+    """What `portal sandbox` needs: the corp the portal's WECOM_* settings name (each value the
+    demo corp's when unset) and where the portal takes card-button callbacks."""
+
+    corp_id: str
+    secret: str
+    agent_id: int
+    callback_token: str
+    callback_aes_key: str
+    callback_url: str
+
+
+def load_wecom_sandbox_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: str | Path | None = ".env"
+) -> WeComSandboxSettings:
+    """Read `portal sandbox`'s corp. Raises SettingsError on a malformed value that is set."""
+    from portal.wecom import sandbox
+
+    config = _config(environ, env_file)
+    base_url = _base_url(_get(config, "PORTAL_BASE_URL", "http://127.0.0.1:8000"))
+    agent_id = _get(config, "WECOM_AGENT_ID", "")
+    aes_key = _get(config, "WECOM_CALLBACK_AES_KEY", "")
+    return WeComSandboxSettings(
+        corp_id=_get(config, "WECOM_CORP_ID", "") or sandbox.DEMO_CORP_ID,
+        secret=_get(config, "WECOM_SECRET", "") or sandbox.DEMO_SECRET,
+        agent_id=_agent_id(agent_id) if agent_id else sandbox.DEMO_AGENT_ID,
+        callback_token=_get(config, "WECOM_CALLBACK_TOKEN", "") or sandbox.DEMO_CALLBACK_TOKEN,
+        callback_aes_key=str(_aes_key(aes_key)) if aes_key else sandbox.DEMO_CALLBACK_AES_KEY,
+        callback_url=base_url + "/wecom/callback",
     )

@@ -17,23 +17,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from portal.db.cards import card_version
 from portal.db.database import Database
 from portal.db.outbox import dedupe_key, enqueue
 from portal.db.people import deactivate, get_person_by_userid
 from portal.db.wecom_events import event_seen, remember_event, rename_member
 from portal.errors import NotFound
 from portal.interviews.common import Publisher
+from portal.interviews.panel import CardOutdated
 from portal.interviews.service import respond
 from portal.notifications import kinds
 from portal.scheduling import Actor, ActorKind, DomainError
+from portal.scheduling.rsvp import CARD_DECLINED
 from portal.wecom import CallbackCryptoError, InvalidSignature, ReceiveIdMismatch, WeComCrypto
 from portal.wecom.crypto import parse_xml
 
 log = logging.getLogger(__name__)
 
 MAX_AGE_S = 300
-DECLINED_FROM_CARD = "declined from WeCom card"
-RSVP_KEY = re.compile(r"rsvp:(\d{1,12}):(accept|decline)")
+DECLINED_FROM_CARD = CARD_DECLINED  # a code: shown in the reader's language
+# rsvp:<interview>:<version the card was sent for>:<answer>; cards sent before versions were
+# keyed have none, and their version is read from the card's outbox row (its task_id).
+RSVP_KEY = re.compile(r"rsvp:(\d{1,12}):(?:(\d{1,9}):)?(accept|decline)")
+TASK_ID = re.compile(r"itv\d{1,12}-ob(\d{1,12})-\d{1,12}")
 _IDENTITY = (
     "FromUserName",
     "CreateTime",
@@ -102,6 +108,20 @@ def event_key(fields: Mapping[str, str]) -> str:
     return hashlib.sha256(identity.encode()).hexdigest()
 
 
+def _card(fields: Mapping[str, str]) -> int | None:
+    """The outbox row that sent the pressed card."""
+    match = TASK_ID.fullmatch(fields.get("TaskId", ""))
+    return int(match[1]) if match else None
+
+
+async def _sent_for(db: Database, fields: Mapping[str, str], keyed: str | None) -> int:
+    if keyed is not None:
+        return int(keyed)
+    card = _card(fields)
+    found = await card_version(db, card) if card is not None else None
+    return found or 0  # unknown: any newer card makes it outdated
+
+
 async def _answer_card(
     db: Database, broadcaster: Publisher, fields: Mapping[str, str], now: datetime
 ) -> str:
@@ -113,7 +133,7 @@ async def _answer_card(
     person = await get_person_by_userid(db, fields.get("FromUserName", ""))
     if person is None:
         return "unavailable"
-    accept = match[2] == "accept"
+    accept = match[3] == "accept"
     try:
         await respond(
             db,
@@ -123,22 +143,30 @@ async def _answer_card(
             accept=accept,
             reason=None if accept else DECLINED_FROM_CARD,
             now=now,
+            card_version=await _sent_for(db, fields, match[2]),
         )
+    except CardOutdated:  # the time or panel changed since: the newer card asks again
+        log.info("wecom card answer refused: the card is out of date")
+        return "changed"
     except (NotFound, DomainError) as exc:  # not on it (any more), or the interview is over
         log.info("wecom card answer refused: %s", type(exc).__name__)
         return "unavailable"
-    return match[2]
+    return match[3]
 
 
 async def _queue_card_update(
     db: Database, fields: Mapping[str, str], key: str, answer: str, now: datetime
 ) -> None:
     if fields.get("ResponseCode"):
+        payload: dict[str, object] = {"response_code": fields["ResponseCode"], "answer": answer}
+        card = _card(fields)
+        if card is not None:
+            payload["card"] = card
         await enqueue(
             db,
             kind=kinds.CARD_UPDATE,
             recipient=fields.get("FromUserName", ""),
-            payload={"response_code": fields["ResponseCode"], "answer": answer},
+            payload=payload,
             dedupe=dedupe_key(kinds.CARD_UPDATE, key),
             now=now,
             due_at=now,

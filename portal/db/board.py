@@ -38,6 +38,7 @@ class BoardMember:
     name: str
     english_name: str | None
     rsvp: str
+    overlap_override: bool = False  # HR booked them over another interview ("book anyway")
 
     @property
     def display_name(self) -> str:
@@ -83,6 +84,8 @@ def _panel_json(is_postgres: bool) -> sa.ScalarSelect[Any]:
         people.c.english_name,
         "rsvp",
         ii.c.rsvp,
+        "ov",
+        ii.c.overlap_override,
     )
     member = sa.func.json_build_object(*fields) if is_postgres else sa.func.json_object(*fields)
     gather = sa.func.json_agg(member) if is_postgres else sa.func.json_group_array(member)
@@ -169,7 +172,7 @@ async def list_for_day(db: Database, *, day_range: UtcRange) -> list[BoardEntry]
 
 def _entry(row: Row) -> BoardEntry:
     members = [
-        BoardMember(m["id"], m["name"], m["en"], m["rsvp"])
+        BoardMember(m["id"], m["name"], m["en"], m["rsvp"], bool(m.get("ov")))
         for m in json.loads(row["panel"] or "[]")
         if m["id"] is not None
     ]

@@ -1,4 +1,4 @@
-"""Writing interviews, their panels and their status history (inside the caller's transaction).
+"""Writing interviews, their panels and their history (inside the caller's transaction).
 
 PostgreSQL refuses a panel row that would overlap another booking of the same person (the
 exclusion constraint of migration 0003); that refusal surfaces here as `SlotTaken`, the one
@@ -185,14 +185,41 @@ async def add_status_event(
     note: str | None,
     now: datetime,
 ) -> int:
-    """One row of an interview's status history; returns its id (the live event id)."""
+    """One status move in the interview's history; returns its id (the live event id)."""
+    return await add_history_event(
+        db,
+        interview_id,
+        "status",
+        actor=actor,
+        now=now,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+async def add_history_event(
+    db: Database,
+    interview_id: int,
+    kind: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    detail: Mapping[str, Any] | None = None,
+    note: str | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+) -> int:
+    """One row of the interview's history (`kind`: status, time, panel, room, rsvp, edited)."""
     statement = status_events.insert().values(
         interview_id=interview_id,
+        kind=kind,
         from_status=from_status,
         to_status=to_status,
         actor_kind=actor.kind,
         actor_id=actor.ref,
         note=note,
+        detail=None if detail is None else dict(detail),
         created_at=now,
     )
     return int(await db.execute(statement))

@@ -23,7 +23,6 @@ from portal.db.tables import (
     people,
     positions,
     rooms,
-    status_events,
 )
 from portal.scheduling import Booking, Slot, Status, UtcRange
 
@@ -267,35 +266,11 @@ async def count_interviews(db: Database) -> int:
     return int(await db.fetch_val(sa.select(sa.func.count()).select_from(interviews)) or 0)
 
 
-@dataclass(frozen=True)
-class StatusEvent:
-    id: int
-    from_status: str | None
-    to_status: str
-    actor_kind: str
-    actor_id: str | None
-    actor_name: str | None
-    note: str | None
-    created_at: datetime
-
-
-async def status_history(db: Database, interview_id: int) -> list[StatusEvent]:
-    """The interview's status moves, oldest first, with the staff actor's name when known."""
+async def count_statuses(db: Database, window: UtcRange) -> dict[str, int]:
+    """How many interviews starting in `window` are in each status (the board's counts)."""
     query = (
-        sa.select(status_events, people.c.name.label("actor_name"))
-        .select_from(
-            status_events.outerjoin(
-                people,
-                sa.and_(
-                    status_events.c.actor_kind == "person",
-                    people.c.wecom_userid == status_events.c.actor_id,
-                ),
-            )
-        )
-        .where(status_events.c.interview_id == interview_id)
-        .order_by(status_events.c.id)
+        sa.select(interviews.c.status, sa.func.count().label("n"))
+        .where(interviews.c.starts_at >= window.start, interviews.c.starts_at < window.end)
+        .group_by(interviews.c.status)
     )
-    return [
-        StatusEvent(**{name: row[name] for name in StatusEvent.__dataclass_fields__})
-        for row in await db.fetch_all(query)
-    ]
+    return {row["status"]: int(row["n"]) for row in await db.fetch_all(query)}

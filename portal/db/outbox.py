@@ -18,11 +18,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.db.database import Database, Row
-from portal.db.listing import Page, offset_of
-from portal.db.tables import outbox
+from portal.db.listing import Page, contains_any, offset_of
+from portal.db.tables import candidates, interviews, outbox, people
 from portal.db.types import aware_utc
 
 STATUSES = ("pending", "sending", "sent", "dead", "cancelled")
+# The admin page splits "pending" by time: a row never tried whose moment has not come yet
+# (a reminder for tomorrow) is "scheduled"; the rest are "due" (now, or after a backoff).
+LISTED_STATUSES = ("due", "scheduled", "sending", "sent", "dead", "cancelled")
 # pg_advisory_xact_lock key: "outbox claim" (any constant the application owns).
 CLAIM_LOCK = 0x6F7574626F78
 
@@ -55,20 +58,49 @@ def outbox_row(row: Row) -> OutboxRow:
     return OutboxRow(**values)
 
 
+def _scheduled(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        outbox.c.status == "pending", outbox.c.attempts == 0, outbox.c.next_attempt_at > now
+    )
+
+
+def _listed(status: str, now: datetime) -> sa.ColumnElement[bool]:
+    if status == "scheduled":
+        return _scheduled(now)
+    if status == "due":
+        return sa.and_(outbox.c.status == "pending", sa.not_(_scheduled(now)))
+    return outbox.c.status == status
+
+
+def listed_status(row: OutboxRow, now: datetime) -> str:
+    """The row's status as the admin page lists it (see `LISTED_STATUSES`)."""
+    if row.status != "pending":
+        return row.status
+    return "scheduled" if row.attempts == 0 and row.next_attempt_at > now else "due"
+
+
+def _recipient_is(value: str) -> sa.ColumnElement[bool]:
+    """The userid itself, or anyone whose name contains `value` (HR knows names, not ids)."""
+    named = sa.select(people.c.wecom_userid).where(
+        contains_any(value, people.c.name, people.c.english_name)
+    )
+    return sa.or_(outbox.c.recipient == value, outbox.c.recipient.in_(named))
+
+
 @dataclass(frozen=True)
 class OutboxFilter:
-    status: str | None = None
+    status: str | None = None  # one of LISTED_STATUSES
     kind: str | None = None
     recipient: str | None = None
 
-    def condition(self) -> sa.ColumnElement[bool]:
+    def condition(self, now: datetime) -> sa.ColumnElement[bool]:
         parts: list[sa.ColumnElement[bool]] = []
         if self.status:
-            parts.append(outbox.c.status == self.status)
+            parts.append(_listed(self.status, now))
         if self.kind:
             parts.append(outbox.c.kind == self.kind)
         if self.recipient:
-            parts.append(outbox.c.recipient == self.recipient)
+            parts.append(_recipient_is(self.recipient))
         return sa.and_(sa.true(), *parts)
 
 
@@ -254,14 +286,17 @@ async def get_row(db: Database, row_id: int) -> OutboxRow | None:
     return outbox_row(row) if row else None
 
 
-async def status_counts(db: Database) -> dict[str, int]:
-    """Rows per status, every status present (zero when none)."""
-    rows = await db.fetch_all(
-        sa.select(outbox.c.status, sa.func.count().label("n")).group_by(outbox.c.status)
+async def status_counts(db: Database, *, now: datetime) -> dict[str, int]:
+    """Rows per listed status (`LISTED_STATUSES`), every one present (zero when none)."""
+    row = await db.fetch_one(
+        sa.select(
+            *(
+                sa.func.count(sa.case((_listed(status, now), outbox.c.id))).label(status)
+                for status in LISTED_STATUSES
+            )
+        ).select_from(outbox)
     )
-    counts = dict.fromkeys(STATUSES, 0)
-    counts.update({row["status"]: int(row["n"]) for row in rows})
-    return counts
+    return {status: int(row[status] or 0) if row else 0 for status in LISTED_STATUSES}
 
 
 async def dead_letter_count(db: Database) -> int:
@@ -273,9 +308,9 @@ async def dead_letter_count(db: Database) -> int:
 
 
 async def list_rows(
-    db: Database, where: OutboxFilter, *, page: int = 1, per_page: int = 50
+    db: Database, where: OutboxFilter, *, now: datetime, page: int = 1, per_page: int = 50
 ) -> Page[OutboxRow]:
-    condition = where.condition()
+    condition = where.condition(now)
     total = await db.fetch_val(sa.select(sa.func.count()).select_from(outbox).where(condition))
     rows = await db.fetch_all(
         sa.select(outbox)
@@ -285,6 +320,34 @@ async def list_rows(
         .offset(offset_of(page, per_page))
     )
     return Page([outbox_row(r) for r in rows], page, per_page, int(total or 0))
+
+
+@dataclass(frozen=True)
+class RowNames:
+    """What the admin page shows for ids: recipients' names by userid, candidates by interview."""
+
+    people: dict[str, str]
+    candidates: dict[int, str]
+
+
+async def names_for(db: Database, rows: Sequence[OutboxRow]) -> RowNames:
+    userids = sorted({row.recipient for row in rows})
+    interview_ids = sorted({row.interview_id for row in rows if row.interview_id is not None})
+    found = await db.fetch_all(
+        sa.select(people.c.wecom_userid, people.c.name, people.c.english_name).where(
+            people.c.wecom_userid.in_(userids)
+        )
+    )
+    named = {
+        r["wecom_userid"]: f"{r['name']} ({r['english_name']})" if r["english_name"] else r["name"]
+        for r in found
+    }
+    booked = await db.fetch_all(
+        sa.select(interviews.c.id, candidates.c.name)
+        .select_from(interviews.join(candidates, candidates.c.id == interviews.c.candidate_id))
+        .where(interviews.c.id.in_(interview_ids))
+    )
+    return RowNames(named, {r["id"]: r["name"] for r in booked})
 
 
 async def next_due_at(db: Database) -> datetime | None:

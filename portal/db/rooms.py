@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.db.database import Database, Row, upsert
+from portal.db.interview_writes import add_history_event
 from portal.db.tables import (
     candidates,
     interview_interviewers,
@@ -27,6 +28,7 @@ from portal.db.tables import (
     rooms,
 )
 from portal.db.types import aware_utc
+from portal.scheduling import Actor
 
 PREPARING, READY, FAILED, CLOSED = "preparing", "ready", "failed", "closed"
 _OPEN_STATES = (PREPARING, READY)
@@ -286,9 +288,11 @@ class RoomLinks:
 async def room_made(db: Database, task: RoomTask, links: RoomLinks, *, now: datetime) -> bool:
     """The platform holds this revision: store its links; False when the claim was lost."""
     async with db.transaction():
-        held = await db.fetch_val(sa.select(rooms.c.interview_id).where(_claimed(task)))
+        held = await db.fetch_one(sa.select(rooms.c.state).where(_claimed(task)))
         if held is None:
             return False
+        if held["state"] not in (READY, CLOSED):  # made now, not an edit of a ready room
+            await _room_history(db, task.interview_id, {"state": READY}, now=now)
         await db.execute(
             rooms.update()
             .where(_claimed(task))
@@ -350,6 +354,12 @@ async def room_failed(
     db: Database, task: RoomTask, *, error: str, errcode: int | None, now: datetime
 ) -> None:
     """Parked until HR retries or changes the interview; the reason is shown to HR."""
+    held = await db.fetch_val(
+        sa.select(rooms.c.interview_id).where(_claimed(task), rooms.c.state != CLOSED)
+    )
+    if held is not None:
+        detail = {"state": FAILED, "error": error[:500]}
+        await _room_history(db, task.interview_id, detail, now=now)
     await db.execute(
         rooms.update()
         .where(_claimed(task), rooms.c.state != CLOSED)
@@ -362,6 +372,13 @@ async def room_failed(
             updated_at=now,
         )
     )
+
+
+async def _room_history(
+    db: Database, interview_id: int, detail: dict[str, Any], *, now: datetime
+) -> None:
+    """The room's ready or failed in the interview's history, as the portal's own doing."""
+    await add_history_event(db, interview_id, "room", actor=Actor.system(), now=now, detail=detail)
 
 
 async def next_room_due(db: Database) -> datetime | None:

@@ -231,11 +231,15 @@ status_events = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
+    # What changed (migration 0008): a status move, or the time, panel, room or a reply, with
+    # what the history shows of it in `detail` (old and new times, names, the room's state).
+    sa.Column("kind", sa.String(16), nullable=False, server_default="status"),
     sa.Column("from_status", sa.String(16), nullable=True),
-    sa.Column("to_status", sa.String(16), nullable=False),
+    sa.Column("to_status", sa.String(16), nullable=True),  # None unless kind is "status"
     sa.Column("actor_kind", sa.String(16), nullable=False),  # person, candidate, platform, system
     sa.Column("actor_id", sa.String(64), nullable=True),
     sa.Column("note", sa.Text, nullable=True),
+    sa.Column("detail", JSONValue(), nullable=True),
     _created(),
 )
 sa.Index("ix_status_events_interview_id_id", status_events.c.interview_id, status_events.c.id)
@@ -265,6 +269,10 @@ outbox = sa.Table(
     sa.Column("claimed_by", sa.String(64), nullable=True),
     # When the row took one of its recipient's WeCom send slots (30/min, 1000/h per member).
     sa.Column("paced_at", UTCDateTime(), nullable=True),
+    # A sent button card (migration 0009): the code that lets the portal update it once (None
+    # when spent or never given), and what its buttons were last replaced by (None: live).
+    sa.Column("response_code", sa.String(512), nullable=True),
+    sa.Column("card_shows", sa.String(16), nullable=True),
     sa.CheckConstraint(
         "status IN ('pending', 'sending', 'sent', 'dead', 'cancelled')", name="status"
     ),

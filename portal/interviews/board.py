@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from portal.db.board import BoardEntry
 from portal.scheduling import Status
@@ -12,6 +13,17 @@ from portal.scheduling import Status
 
 def _positive(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and 0 < int(value) < 2**31 else None
+
+
+class Filtered(Protocol):
+    """What the filters look at: a board row, or an interview the live stream re-renders."""
+
+    @property
+    def status(self) -> Status: ...
+    @property
+    def position_id(self) -> int: ...
+    @property
+    def interviewer_ids(self) -> tuple[int, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -30,7 +42,16 @@ class BoardFilters:
             position_id=_positive(params.get("position")),
         )
 
-    def keeps(self, interview: BoardEntry) -> bool:
+    def query(self) -> dict[str, str]:
+        """The filters as the board's query string has them (what is set)."""
+        values = {
+            "status": self.status.value if self.status else None,
+            "interviewer": self.interviewer_id,
+            "position": self.position_id,
+        }
+        return {key: str(value) for key, value in values.items() if value is not None}
+
+    def keeps(self, interview: Filtered) -> bool:
         if self.status is not None and interview.status != self.status:
             return False
         if self.position_id is not None and interview.position_id != self.position_id:

@@ -28,7 +28,7 @@ from portal.db.interviewers import interviewer_profiles
 from portal.db.interviews import InterviewDetail
 from portal.db.reschedule_requests import mark_handled
 from portal.db.share_links import create_link, extend_for_interview, link_expiry
-from portal.interviews import notify, rooms
+from portal.interviews import changelog, notify, rooms
 from portal.interviews.checks import (
     DEFAULT_POLICY,
     BookingPolicy,
@@ -244,6 +244,7 @@ async def _update(
     event_id = None
     if status != current.status:
         event_id = await history(db, interview_id, current.status, status, actor=actor, now=now)
+    await _note_edit(db, current, draft, values, [p.display_name for p in added], actor, now)
     if moved:
         await _follow_new_time(db, interview_id, draft.slot.ends_at, actor, policy, now)
     await _audit_override(db, interview_id, conflicts, actor, now)
@@ -298,6 +299,9 @@ async def _reschedule(
         event_id = await history(
             db, interview_id, current.status, status, actor=actor, now=now, note=draft.reason
         )
+    await changelog.time_moved(
+        db, interview_id, current.slot, draft.slot, actor=actor, now=now, reason=draft.reason
+    )
     await _follow_new_time(db, interview_id, draft.slot.ends_at, actor, policy, now)
     await _audit_override(db, interview_id, conflicts, actor, now)
     userids = [member.wecom_userid for member in current.panel]
@@ -305,6 +309,26 @@ async def _reschedule(
         db, interview_id, version, draft.slot, userids, draft.reason, now=now
     )
     return event_id
+
+
+async def _note_edit(
+    db: Database,
+    current: InterviewDetail,
+    draft: InterviewDraft,
+    values: dict[str, Any],
+    added: list[str],
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """The edit form's changes in the history: the time, who joined or left, other fields."""
+    if draft.slot != current.slot:
+        await changelog.time_moved(db, current.id, current.slot, draft.slot, actor=actor, now=now)
+    after = set(draft.interviewer_ids)
+    removed = [m.display_name for m in current.panel if m.person_id not in after]
+    await changelog.panel_changed(
+        db, current.id, added=added, removed=removed, actor=actor, now=now
+    )
+    await changelog.details_edited(db, current, values, actor=actor, now=now)
 
 
 async def _follow_new_time(

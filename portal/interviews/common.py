@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from portal.db.database import Database
-from portal.db.interview_writes import SlotTaken, add_status_event
+from portal.db.interview_writes import SlotTaken, add_history_event, add_status_event
 from portal.db.interviews import InterviewDetail, get_detail, lock_detail
 from portal.interviews.errors import InterviewNotFound, StaleInterview
 from portal.live import LiveEvent
@@ -64,6 +65,22 @@ async def history(
         actor=actor,
         note=note,
         now=now,
+    )
+
+
+async def note_change(
+    db: Database,
+    interview_id: int,
+    kind: str,
+    detail: Mapping[str, Any],
+    *,
+    actor: Actor,
+    now: datetime,
+    note: str | None = None,
+) -> int:
+    """A history row for a change other than a status move (time, panel, reply, details)."""
+    return await add_history_event(
+        db, interview_id, kind, actor=actor, now=now, detail=detail, note=note
     )
 
 

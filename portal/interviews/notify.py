@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
+from portal.db.cards import cards_of
 from portal.db.database import Database
 from portal.db.outbox import bring_forward, cancel_pending, dedupe_key, enqueue
 from portal.scheduling import Slot
@@ -21,7 +22,10 @@ REMOVED = "removed"
 REMINDER = "reminder"
 FEEDBACK_DUE = "feedback_due"
 INTERVIEWER_DECLINED = "interviewer_declined"
+CARD_UPDATE = "card_update"
 TIMED = (REMINDER, FEEDBACK_DUE)
+# The cards with Accept / Decline, each for the interview version it was queued at.
+REPLY_CARDS = (INVITED, CHANGED)
 
 REMINDER_BEFORE = timedelta(minutes=15)
 FEEDBACK_AFTER = timedelta(hours=1)
@@ -133,3 +137,34 @@ async def announce_move(
     await tell(db, CHANGED, interview_id, version, userids, now=now, reason=reason)
     await withdraw_timed(db, interview_id, userids)
     await schedule_timed(db, interview_id, version, slot, userids, now=now)
+
+
+async def card_outdated(db: Database, interview_id: int, userid: str, version: int) -> bool:
+    """A card for `version` that a newer one replaced: the time, place or panel changed."""
+    cards = await cards_of(db, [interview_id], REPLY_CARDS, recipient=userid)
+    return any(card.version > version for card in cards)
+
+
+async def refresh_cards(
+    db: Database,
+    interview_id: int,
+    userid: str,
+    *,
+    tag: object,
+    now: datetime,
+    besides: int | None = None,
+) -> bool:
+    """Bring `userid`'s cards (other than outbox row `besides`) in step with the interview, if
+    the portal can still update any; `tag` names the change. False when there was none."""
+    cards = await cards_of(db, [interview_id], REPLY_CARDS, recipient=userid)
+    if not any(card.updatable and card.id != besides for card in cards):
+        return False
+    return await enqueue(
+        db,
+        kind=CARD_UPDATE,
+        recipient=userid,
+        payload={"interview_id": interview_id, "refresh": True},
+        dedupe=dedupe_key(CARD_UPDATE, "refresh", interview_id, userid, tag),
+        now=now,
+        interview_id=interview_id,
+    )

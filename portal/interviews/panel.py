@@ -14,12 +14,23 @@ from portal.db.database import Database
 from portal.db.interview_writes import set_rsvp, update_interview
 from portal.db.interviews import InterviewDetail, PanelMember, hr_recipients
 from portal.interviews import notify
-from portal.interviews.common import Publisher, announce, history, locked, still_open
+from portal.interviews.common import (
+    Publisher,
+    announce,
+    history,
+    locked,
+    note_change,
+    still_open,
+)
 from portal.interviews.errors import InterviewNotFound
 from portal.scheduling import Actor, ActorKind, InvalidTransition, Status, transition
 from portal.scheduling.states import NOT_ALLOWED
 
 ACCEPTED, DECLINED = "accepted", "declined"
+
+
+class CardOutdated(Exception):
+    """A WeCom card's button for a version a newer card replaced: nothing is recorded."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +59,13 @@ async def respond(
     accept: bool,
     reason: str | None,
     now: datetime,
+    card_version: int | None = None,
 ) -> InterviewDetail:
     """An interviewer accepts or declines (web page or WeCom card button).
+
+    `card_version` is the version a pressed card was sent for (None: the portal's own page).
+    A reply in the portal brings the interviewer's cards in step; a press on a card a newer
+    one replaced raises `CardOutdated`.
 
     Idempotent: the same answer again changes nothing and sends nothing. A decline tells HR
     (the interview's creator, or every HR person if the creator has left). The web form asks
@@ -62,9 +78,15 @@ async def respond(
         current = await locked(db, interview_id, None)
         member = _on_panel(current, actor)
         still_open(current.status)
+        if card_version is not None and await notify.card_outdated(
+            db, interview_id, member.wecom_userid, card_version
+        ):
+            raise CardOutdated()
         if member.rsvp == rsvp and member.rsvp_reason == reason:
             return current
         await set_rsvp(db, interview_id, member.person_id, rsvp=rsvp, reason=reason, now=now)
+        detail = {"rsvp": rsvp, "reason": reason}
+        await note_change(db, interview_id, "rsvp", detail, actor=actor, now=now)
         if not accept:
             recipients = await hr_recipients(db, current.created_by)
             await notify.tell_hr_declined(
@@ -76,6 +98,9 @@ async def respond(
                 reason=reason,
                 now=now,
             )
+        if card_version is None:  # a press updates its own card (`portal.wecom_events`)
+            tag = f"{rsvp}@{now.isoformat()}"
+            await notify.refresh_cards(db, interview_id, member.wecom_userid, tag=tag, now=now)
     return await announce(db, broadcaster, interview_id, "rsvp", None)
 
 

@@ -13,9 +13,11 @@ from portal.db.listing import Page
 from portal.db.outbox import (
     OutboxFilter,
     OutboxRow,
+    RowNames,
     discard_dead,
     get_row,
     list_rows,
+    names_for,
     retry_dead,
     status_counts,
 )
@@ -28,17 +30,25 @@ NOT_DEAD = N_("Only dead letters can be retried or discarded; this one has moved
 
 @dataclass(frozen=True)
 class Overview:
-    """One page of the outbox under a filter, and how many rows each status holds overall."""
+    """One page of the outbox under a filter, how many rows each listed status holds overall,
+    and the names behind the page's userids and interview ids."""
 
     page: Page[OutboxRow]
     counts: dict[str, int]
+    names: RowNames
 
 
 async def outbox_overview(
-    db: Database, where: OutboxFilter, *, page: int, per_page: int
+    db: Database, where: OutboxFilter, *, now: datetime, page: int, per_page: int
 ) -> Overview:
-    counts = await status_counts(db)
-    return Overview(await list_rows(db, where, page=page, per_page=per_page), counts)
+    counts = await status_counts(db, now=now)
+    found = await list_rows(db, where, now=now, page=page, per_page=per_page)
+    return Overview(found, counts, await names_for(db, found.items))
+
+
+async def row_names(db: Database, row: OutboxRow) -> RowNames:
+    """The names one row shows (its recipient, its interview's candidate)."""
+    return await names_for(db, [row])
 
 
 async def _act(

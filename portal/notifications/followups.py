@@ -1,4 +1,5 @@
-"""Follow-up rows the worker adds itself: feedback nags and calendar syncs. Times are pure."""
+"""Follow-up rows the worker adds itself: feedback nags, calendar syncs, card refreshes. Times
+are pure."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from portal.db.database import Database
 from portal.db.outbox import OutboxRow, dedupe_key, enqueue
+from portal.interviews.notify import refresh_cards
 from portal.notifications import kinds
 
 FEEDBACK_REMINDERS = 5
@@ -61,3 +63,11 @@ async def enqueue_calendar_sync(db: Database, row: OutboxRow, *, now: datetime) 
         due_at=now,
         interview_id=row.interview_id,
     )
+
+
+async def enqueue_card_refresh(db: Database, row: OutboxRow, *, now: datetime) -> None:
+    """After a change reached (or could not reach) the recipient, their earlier cards follow."""
+    if row.interview_id is not None:
+        await refresh_cards(
+            db, row.interview_id, row.recipient, tag=f"after{row.id}", now=now, besides=row.id
+        )

@@ -15,6 +15,7 @@ CANCELLED = "cancelled"
 REMOVED = "removed"
 REMINDER = "reminder"
 FEEDBACK_DUE = "feedback_due"
+CANDIDATE_ARRIVED = "candidate_arrived"  # to each interviewer, on the candidate's check-in
 
 CANDIDATE_CONFIRMED = "candidate_confirmed"
 CANDIDATE_RESCHEDULE_REQUEST = "candidate_reschedule_request"
@@ -28,7 +29,9 @@ CARD_UPDATE = "card_update"
 CALENDAR_SYNC = "calendar_sync"
 CONTACT_REFRESH = "contact_refresh"
 
-INTERVIEWER_KINDS = frozenset({INVITED, CHANGED, CANCELLED, REMOVED, REMINDER, FEEDBACK_DUE})
+INTERVIEWER_KINDS = frozenset(
+    {INVITED, CHANGED, CANCELLED, REMOVED, REMINDER, FEEDBACK_DUE, CANDIDATE_ARRIVED}
+)
 HR_KINDS = frozenset(
     {
         CANDIDATE_CONFIRMED,
@@ -58,6 +61,7 @@ KIND_LABELS: dict[str, str] = {
     REMOVED: N_("Removed from interview"),
     REMINDER: N_("Reminder"),
     FEEDBACK_DUE: N_("Feedback due"),
+    CANDIDATE_ARRIVED: N_("Candidate arrived"),
     CANDIDATE_CONFIRMED: N_("Candidate confirmed"),
     CANDIDATE_RESCHEDULE_REQUEST: N_("Reschedule request"),
     CANDIDATE_CANCELLED: N_("Candidate cancelled"),

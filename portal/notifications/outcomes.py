@@ -19,6 +19,7 @@ class Sent:
     msgid: str | None = None
     failed_recipients: tuple[str, ...] = ()
     effects: tuple[Effect, ...] = ()
+    response_code: str | None = None  # a button card's: the portal may update it once
 
 
 @dataclass(frozen=True)

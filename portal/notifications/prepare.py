@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from portal.db.cards import CardRow, cards_of
 from portal.db.database import Database
 from portal.db.message_view import (
     InterviewInfo,
@@ -26,7 +27,7 @@ from portal.db.message_view import (
 from portal.db.outbox import OutboxRow
 from portal.directory.service import RoleSources
 from portal.i18n import Catalogs
-from portal.notifications import calendar, kinds, tasks
+from portal.notifications import calendar, cards, kinds, tasks
 from portal.notifications.followups import enqueue_next_feedback
 from portal.notifications.outcomes import Dead, Effect, Outcome, Sent, Skipped
 from portal.notifications.render import Draft, Voice, render
@@ -71,6 +72,13 @@ class Loaded:
     recipients: dict[str, Recipient]
     submitted: set[tuple[int, int]]
     names: dict[int, str]
+    cards: list[CardRow] = field(default_factory=list)
+
+
+def _about_cards(row: OutboxRow) -> bool:
+    return row.kind in cards.REPLY_CARDS or (
+        row.kind == kinds.CARD_UPDATE and bool(row.payload.get("refresh"))
+    )
 
 
 async def _load(db: Database, rows: Sequence[OutboxRow]) -> Loaded:
@@ -86,11 +94,13 @@ async def _load(db: Database, rows: Sequence[OutboxRow]) -> Loaded:
         for r in rows
         if r.kind == kinds.INTERVIEWER_DECLINED and isinstance(r.payload.get("person_id"), int)
     ]
+    carded = {r.interview_id for r in rows if r.interview_id and _about_cards(r)}
     return Loaded(
         interviews,
         recipients,
         await submitted_feedback(db, pairs),
         await person_names(db, declined_by),
+        await cards_of(db, carded, cards.REPLY_CARDS),
     )
 
 
@@ -122,6 +132,8 @@ def skip_reason(
         return "the interview is already over"
     if row.kind == kinds.FEEDBACK_DUE and (info.id, recipient.person_id or 0) in loaded.submitted:
         return "feedback already submitted"
+    if row.kind in cards.REPLY_CARDS and cards.superseded(row, loaded.cards):
+        return "a newer card replaces this one"
     return None
 
 
@@ -140,7 +152,7 @@ async def _send(
             "or without a license)",
             failed_recipients=result.failed_users,
         )
-    return Sent(result.msgid, result.failed_users, effects)
+    return Sent(result.msgid, result.failed_users, effects, result.response_code)
 
 
 def _decliner(row: OutboxRow, info: InterviewInfo | None, loaded: Loaded) -> str | None:
@@ -187,6 +199,17 @@ async def _message(delivery: Delivery, loaded: Loaded, row: OutboxRow, now: date
     return Work(row, call=functools.partial(_send, delivery.wecom, message, row, effects))
 
 
+def _card_update(delivery: Delivery, loaded: Loaded, row: OutboxRow) -> Work:
+    recipient = loaded.recipients.get(row.recipient)
+    if not row.payload.get("refresh") or row.interview_id is None:
+        return Work(row, call=tasks.card_update(delivery, recipient, row))
+    info = loaded.interviews.get(row.interview_id)
+    todo = cards.plan(loaded.cards, row.interview_id, row.recipient, info)
+    if not todo:
+        return Work(row, Sent())  # every card already says what is true
+    return Work(row, call=tasks.card_refresh(delivery, recipient, row, todo))
+
+
 async def _one(delivery: Delivery, loaded: Loaded, row: OutboxRow, now: datetime) -> Work:
     if row.attempts > delivery.policy.max_attempts:
         # Claimed again after a lease ran out, over and over: a worker dies on this row.
@@ -194,9 +217,7 @@ async def _one(delivery: Delivery, loaded: Loaded, row: OutboxRow, now: datetime
     if row.kind in kinds.MESSAGE_KINDS:
         return await _message(delivery, loaded, row, now)
     if row.kind == kinds.CARD_UPDATE:
-        return Work(
-            row, call=tasks.card_update(delivery, loaded.recipients.get(row.recipient), row)
-        )
+        return _card_update(delivery, loaded, row)
     if row.kind == kinds.CONTACT_REFRESH:
         return Work(row, call=tasks.contact_refresh(delivery, row, now))
     if row.kind == kinds.CALENDAR_SYNC:

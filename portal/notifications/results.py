@@ -10,7 +10,8 @@ from typing import Any
 from portal.db.database import Database
 from portal.db.outbox import OutboxRow, mark_sent_many, release, update_claimed
 from portal.notifications import kinds
-from portal.notifications.followups import enqueue_calendar_sync
+from portal.notifications.cards import FOLLOW_AFTER
+from portal.notifications.followups import enqueue_calendar_sync, enqueue_card_refresh
 from portal.notifications.outcomes import Dead, Outcome, Released, Retry, Sent, Skipped
 
 log = logging.getLogger(__name__)
@@ -20,13 +21,16 @@ _UNCLAIMED: dict[str, Any] = {"lease_until": None, "claimed_by": None}
 
 def _values(outcome: Outcome, now: datetime) -> dict[str, Any]:
     if isinstance(outcome, Sent):
-        return {
+        values: dict[str, Any] = {
             "status": "sent",
             "sent_at": now,
             "msgid": outcome.msgid,
             "failed_recipients": "|".join(outcome.failed_recipients) or None,
             **_UNCLAIMED,
         }
+        if outcome.response_code is not None:
+            values["response_code"] = outcome.response_code
+        return values
     if isinstance(outcome, Retry):
         values = {
             "status": "pending",
@@ -60,6 +64,8 @@ async def _record_one(db: Database, row: OutboxRow, outcome: Outcome, now: datet
             await effect(db)
     if row.kind in kinds.CALENDAR_TRIGGERS and isinstance(outcome, Sent | Dead | Skipped):
         await enqueue_calendar_sync(db, row, now=now)
+    if row.kind in FOLLOW_AFTER and isinstance(outcome, Sent | Dead | Skipped):
+        await enqueue_card_refresh(db, row, now=now)
     if isinstance(outcome, Dead):
         log.warning(
             "outbox %s (%s to %s) is a dead letter: %s",
@@ -76,7 +82,8 @@ def _plain_send(row: OutboxRow, outcome: Outcome) -> bool:
         isinstance(outcome, Sent)
         and not outcome.effects
         and not outcome.failed_recipients
-        and row.kind not in kinds.CALENDAR_TRIGGERS
+        and outcome.response_code is None
+        and row.kind not in kinds.CALENDAR_TRIGGERS | FOLLOW_AFTER
     )
 
 

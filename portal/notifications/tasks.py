@@ -1,4 +1,4 @@
-"""Worker tasks that are not messages: greying out a clicked card, refreshing a contact."""
+"""Worker tasks that are not messages: updating cards, refreshing a contact."""
 
 from __future__ import annotations
 
@@ -6,35 +6,45 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from portal.db.cards import CardRow, mark_card
 from portal.db.database import Database
 from portal.db.message_view import Recipient
 from portal.db.outbox import OutboxRow
 from portal.db.people import deactivate, get_person_by_userid, upsert_member
 from portal.directory.roles import compute_role
 from portal.directory.service import load_role_policy, profile_of
-from portal.i18n import N_
-from portal.notifications.outcomes import Outcome, Sent
+from portal.notifications.cards import CAPTIONS
+from portal.notifications.outcomes import Effect, Outcome, Sent
 from portal.wecom import UnknownUser, WeComError, WeComUser
 
 if TYPE_CHECKING:
     from portal.notifications.prepare import Delivery
 
 INVALID_RESPONSE_CODE = 40058
-ANSWER_LABELS = {
-    "accept": N_("Accepted"),
-    "decline": N_("Declined"),
-    "unavailable": N_("No longer needed"),
-}
 
 Call = Callable[[], Awaitable[Outcome]]
 
 
-def card_update(delivery: Delivery, recipient: Recipient | None, row: OutboxRow) -> Call:
-    """Replace the clicked card's buttons with the answer, in the clicker's language."""
+def _caption(delivery: Delivery, recipient: Recipient | None, answer: str) -> str:
     language = delivery.catalogs.get(recipient.locale if recipient else None)
+    return language.gettext(CAPTIONS.get(answer, CAPTIONS["unavailable"]))
+
+
+def _marked(card_id: int, shows: str | None, *, spent: bool) -> Effect:
+    async def effect(db: Database) -> None:
+        await mark_card(db, card_id, shows=shows, spent=spent)
+
+    return effect
+
+
+def card_update(delivery: Delivery, recipient: Recipient | None, row: OutboxRow) -> Call:
+    """Replace the pressed card's buttons with the answer, in the presser's language."""
     answer = str(row.payload.get("answer", "unavailable"))
-    label = language.gettext(ANSWER_LABELS.get(answer, ANSWER_LABELS["unavailable"]))
+    label = _caption(delivery, recipient, answer)
     code = str(row.payload.get("response_code", ""))
+    card = row.payload.get("card")
+    # The press's own code is spent here; the card's send code stays for later updates.
+    effects = (_marked(card, answer, spent=False),) if isinstance(card, int) else ()
 
     async def call() -> Outcome:
         try:
@@ -44,9 +54,36 @@ def card_update(delivery: Delivery, recipient: Recipient | None, row: OutboxRow)
         except WeComError as exc:
             # A response code works once: after a timed-out attempt it may be spent already.
             if exc.errcode == INVALID_RESPONSE_CODE and row.attempts > 1:
-                return Sent()
+                return Sent(effects=effects)
             raise
-        return Sent()
+        return Sent(effects=effects)
+
+    return call
+
+
+def card_refresh(
+    delivery: Delivery, recipient: Recipient | None, row: OutboxRow, todo: list[tuple[CardRow, str]]
+) -> Call:
+    """Bring the recipient's cards in step with the interview, each with its send code."""
+
+    async def call() -> Outcome:
+        effects: list[Effect] = []
+        for card, caption in todo:
+            assert card.response_code is not None
+            try:
+                await delivery.wecom.message.update_template_card(
+                    card.response_code,
+                    userids=[row.recipient],
+                    replace_name=_caption(delivery, recipient, caption),
+                )
+            except WeComError as exc:
+                if exc.errcode != INVALID_RESPONSE_CODE:
+                    raise
+                # Expired (WeCom keeps it 72 h) or spent: this card can no longer change.
+                effects.append(_marked(card.id, None, spent=True))
+                continue
+            effects.append(_marked(card.id, caption, spent=True))
+        return Sent(effects=tuple(effects))
 
     return call
 

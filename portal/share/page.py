@@ -18,11 +18,19 @@ from portal.scheduling import (
 )
 from portal.scheduling.candidate_rules import ALREADY_CHECKED_IN
 from portal.scheduling.fields import FormReader, RawForm
+from portal.scheduling.messages import N_
 from portal.scheduling.rooms import JOIN_GRACE
 from portal.scheduling.states import EARLY_WINDOW
 
-# Where the zone the page shows times in came from.
+# Where the zone the page shows times in came from; UNREADABLE: the company's, because the
+# browser answered with no zone the portal knows (a real failure, worth telling).
 FROM_BROWSER, FROM_PROFILE, FROM_COMPANY = "browser", "profile", "company"
+UNREADABLE = "unreadable"
+
+IN_YOUR_ZONE = N_("Times are shown in your time zone, %(zone)s.")
+IN_COMPANY_ZONE = N_(
+    "Times are shown in the company's time zone, %(zone)s: your browser did not tell us yours."
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,17 @@ def display_zone(
     if saved:
         return saved, FROM_PROFILE
     return company, FROM_COMPANY
+
+
+def zone_note(zone: str, source: str, company: str) -> str | None:
+    """The msgid that says which zone the times are in, or None when there is nothing to say:
+    the times are in the company's zone and the browser is there too (or has not answered
+    yet; its script asks, and reports only a zone that differs or a failure)."""
+    if source == UNREADABLE:
+        return IN_COMPANY_ZONE
+    if zone == company:
+        return None
+    return IN_YOUR_ZONE
 
 
 def parse_cancel_reason(form: RawForm) -> str | None:

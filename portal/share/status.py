@@ -1,6 +1,7 @@
 """The candidate's part of a status change: the rule the page showed, then, after the interview's
-own step (`portal.interviews.panel.move`, `booking.call_off`), the audit row and HR's outbox
-rows, all inside the use case's transaction (`portal.share.service`)."""
+own step (`portal.interviews.panel.move`, `booking.call_off`), the audit row and the outbox rows
+for HR (and, on a check-in, the panel), all inside the use case's transaction
+(`portal.share.service`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from portal.db.database import Database
 from portal.db.interviews import InterviewDetail, hr_recipients
 from portal.db.outbox import dedupe_key, enqueue
 from portal.interviews.common import locked
+from portal.interviews.notify import tell
 from portal.interviews.panel import Moved
 from portal.scheduling import Decision, DomainError, Status
 from portal.scheduling.messages import N_
@@ -23,6 +25,8 @@ HR_KINDS = {
     Status.CHECKED_IN: "candidate_checked_in",
     Status.CANCELLED: "candidate_cancelled",
 }
+# The outbox kind each interviewer hears when the candidate checks in (the page promises it).
+PANEL_ARRIVAL = "candidate_arrived"
 
 Rule = Callable[[InterviewDetail], Decision]
 
@@ -53,7 +57,8 @@ async def report(
     note: str | None = None,
     now: datetime,
 ) -> None:
-    """After the interview's step: the candidate's audit row, and HR hears of the change."""
+    """After the interview's step: the candidate's audit row; HR hears of the change, and the
+    panel of a check-in."""
     kind = HR_KINDS[moved.status]
     await audit.record(
         db,
@@ -67,7 +72,11 @@ async def report(
     payload: dict[str, object] = {"interview_id": current.id, "version": moved.version}
     if moved.status == Status.CANCELLED:
         payload["reason"] = note
-    await tell_hr(db, current, kind, payload, tag=moved.version, now=now)
+    told = await tell_hr(db, current, kind, payload, tag=moved.version, now=now)
+    if moved.status == Status.CHECKED_IN:
+        # An interviewer who is also HR already has HR's card: one message is enough.
+        panel = [m.wecom_userid for m in current.panel if m.wecom_userid not in told]
+        await tell(db, PANEL_ARRIVAL, current.id, moved.version, panel, now=now)
 
 
 async def tell_hr(
@@ -78,9 +87,10 @@ async def tell_hr(
     *,
     tag: object,
     now: datetime,
-) -> None:
-    """One outbox row per HR recipient, inside the caller's transaction."""
-    for userid in await hr_recipients(db, interview.created_by):
+) -> list[str]:
+    """One outbox row per HR recipient, inside the caller's transaction; returns who."""
+    recipients = await hr_recipients(db, interview.created_by)
+    for userid in recipients:
         await enqueue(
             db,
             kind=kind,
@@ -90,3 +100,4 @@ async def tell_hr(
             now=now,
             interview_id=interview.id,
         )
+    return list(recipients)

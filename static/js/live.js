@@ -1,5 +1,5 @@
 // Live status over SSE (templates/live/_anchor.html): the htmx SSE extension swaps the rows;
-// this keeps the resume point current, skips rows the page does not show, reloads a page the
+// this keeps the resume point current, skips elements the page does not show, reloads a page the
 // server can no longer catch up, and shows whether the connection is up.
 (function () {
   "use strict";
@@ -18,11 +18,23 @@
     anchor.setAttribute("sse-connect", url.pathname + url.search);
   }
 
-  function targetId(html) {
+  // The elements of a message whose target this page does not have: dropped (htmx would
+  // report each missing target). `missing` says one of them is a row the page should show
+  // (new, or moved to this day); a marker deleting a row (data-live-gone) is simply skipped.
+  function onPage(html) {
     var template = document.createElement("template");
     template.innerHTML = html;
-    var root = template.content.firstElementChild;
-    return root && root.id ? root.id : null;
+    var result = { dropped: false, missing: false, id: null, template: template };
+    Array.prototype.slice.call(template.content.children).forEach(function (element) {
+      if (!element.id || document.getElementById(element.id)) { return; }
+      result.dropped = true;
+      if (!element.hasAttribute("data-live-gone")) {
+        result.missing = true;
+        result.id = result.id || element.id;
+      }
+      element.remove();
+    });
+    return result;
   }
 
   function setState(event, state) {
@@ -33,13 +45,15 @@
   document.addEventListener("htmx:sseBeforeMessage", function (event) {
     var anchor = anchorOf(event);
     remember(anchor, event.detail.lastEventId);
-    var id = targetId(event.detail.data || "");
-    if (id && !document.getElementById(id)) {
-      // Not on this page (another day, a filter): htmx would report a missing target.
-      event.preventDefault();
-      if (anchor) {
-        anchor.dispatchEvent(new CustomEvent("live-missing", { bubbles: true, detail: { id: id } }));
-      }
+    var found = onPage(event.detail.data || "");
+    if (!found.dropped) { return; }
+    // Swap what this page has ourselves, out of band as the extension would.
+    event.preventDefault();
+    if (anchor && found.template.content.children.length) {
+      htmx.swap(anchor, found.template.innerHTML, { swapStyle: "none" });
+    }
+    if (anchor && found.missing) {
+      anchor.dispatchEvent(new CustomEvent("live-missing", { bubbles: true, detail: { id: found.id } }));
     }
   });
   document.addEventListener("htmx:sseClose", function (event) {

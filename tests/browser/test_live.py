@@ -172,7 +172,7 @@ async def test_status_change_through_one_server_appears_on_other_servers_pages(
     other = await page_factory(locale="en-US", viewport={"width": 1280, "height": 800})
     await sign_in(other, two.url, OTHER_HR)
     await other.goto(f"{two.url}/interviews/{interview_id}")
-    await other.get_by_role("button", name="Confirm").click()
+    await other.get_by_role("button", name="Mark as confirmed by the candidate").click()
 
     await expect(row_badge).to_have_text("Confirmed")
     await expect(phone_status).to_have_text("Confirmed")
@@ -190,7 +190,7 @@ async def test_status_change_through_one_server_appears_on_other_servers_pages(
     # Server one goes away with the streams open, must stop promptly, and misses a change.
     console.during_outage = True
     assert one.stop() < 5
-    await other.get_by_role("button", name="Start interview").click()
+    await other.get_by_role("button", name="Mark the interview as started").click()
     await expect(other.locator(f"#interview-status-{interview_id} .badge")).to_have_text(
         "In progress"
     )

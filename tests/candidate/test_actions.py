@@ -122,14 +122,18 @@ async def test_check_in_before_window_is_refused(client: httpx.AsyncClient, worl
     assert (await interview_row(world.db, booked.interview_id))["status"] == "scheduled"
 
 
-async def test_check_in_within_window_tells_hr(client: httpx.AsyncClient, world: World) -> None:
+async def test_check_in_within_window_tells_hr_and_panel(
+    client: httpx.AsyncClient, world: World
+) -> None:
     booked = await world.interview(starts_in=timedelta(minutes=10))
     token = await open_page(client, booked)
     response = await post(client, booked, "checkin", token)
     assert response.status_code == 200
     assert (await interview_row(world.db, booked.interview_id))["status"] == "checked_in"
-    assert await outbox_kinds(world.db, booked.interview_id) == [
-        ("candidate_checked_in", "liuyang")
+    assert sorted(await outbox_kinds(world.db, booked.interview_id)) == [
+        ("candidate_arrived", "lina"),
+        ("candidate_arrived", "zhangwei"),
+        ("candidate_checked_in", "liuyang"),
     ]
     assert "candidate_checked_in" in await audit_actions(world.db)
 

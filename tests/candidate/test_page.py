@@ -47,7 +47,10 @@ async def test_page_shows_interview_in_company_zone_without_browser_report(
     assert words(page, "h1") == "Backend Engineer"
     assert "Round 2" in words(page, ".candidate-summary")
     assert words(page, "#candidate-status") == "Scheduled"
-    assert "company's time zone, Asia/Shanghai" in words(page, "#zone-note")
+    # Nothing is known yet (the script asks the browser): no claim that the browser failed.
+    assert page.select_one("#zone-note") is None and "did not tell us" not in response.text
+    assert attr(one(page, "#candidate-page"), "data-zone-source") == "company"
+    assert "company's time zone, Asia/Shanghai" in words(page, "noscript")
     assert page.select_one("#company-time") is None
     names = {li.get_text() for li in page.select("#interviewers li")}
     assert names == {"李娜 (Li Na)", "张伟 (Zhang Wei)"}
@@ -78,12 +81,31 @@ async def test_page_in_browser_zone_states_it_beside_company_time(
     assert attr(one(again, "input[name=timezone]"), "value") == "America/New_York"
 
 
-async def test_page_unknown_browser_zone_falls_back_to_company(
+async def test_page_browser_in_company_zone_says_nothing_about_zones(
     client: httpx.AsyncClient, world: World
 ) -> None:
     booked = await world.interview()
-    page = soup(await client.get(booked.path, params={"tz": "Mars/Olympus"}, headers=EN))
-    assert "company's time zone, Asia/Shanghai" in words(page, "#zone-note")
+    response = await client.get(booked.path, params={"tz": "Asia/Shanghai"}, headers=EN)
+    page = soup(response)
+    assert page.select_one("#zone-note") is None and page.select_one("#company-time") is None
+    assert page.select_one("noscript") is None and "time zone" not in response.text
+    assert attr(one(page, "#candidate-page"), "data-zone-source") == "browser"
+
+
+@pytest.mark.parametrize("reported", ["Mars/Olympus", ""])
+async def test_page_unreadable_browser_zone_says_so_and_uses_company(
+    client: httpx.AsyncClient, world: World, reported: str
+) -> None:
+    booked = await world.interview()
+    page = soup(await client.get(booked.path, params={"tz": reported}, headers=EN))
+    assert "your browser did not tell us yours" in words(page, "#zone-note")
+    assert "Asia/Shanghai" in words(page, "#zone-note")
+    assert attr(one(page, "#candidate-page"), "data-zone-source") == "unreadable"
+    # The next full page remembers it; a later good report replaces it.
+    again = soup(await client.get(booked.path, headers=EN))
+    assert "did not tell us" in words(again, "#zone-note")
+    fixed = soup(await client.get(booked.path, params={"tz": "Asia/Shanghai"}, headers=EN))
+    assert fixed.select_one("#zone-note") is None
 
 
 async def test_page_hidden_interviewers_are_not_named(
@@ -231,7 +253,8 @@ async def test_calendar_download_matches_interview(client: httpx.AsyncClient, wo
     row = await interview_row(world.db, booked.interview_id)
     assert event.decoded("DTSTART") == row["starts_at"] and event.decoded("DTEND") == row["ends_at"]
     assert str(event["UID"]) == f"interview-{booked.interview_id}@testserver"
-    assert str(event["SUMMARY"]) == "Interview: Backend Engineer, round 2 (Interview Portal)"
+    # No PORTAL_COMPANY_NAME here: the summary names no one rather than the staff portal.
+    assert str(event["SUMMARY"]) == "Interview: Backend Engineer, round 2"
     assert str(event["URL"]) == ROOM and event.decoded("SEQUENCE") == 0
 
 

@@ -67,7 +67,7 @@ async def test_people_search_and_chip_for_the_picker(
     buttons = found.select("button.person-option")
     assert [b["value"] for b in buttons] == [str(world["sunhao"].id)]
     chip = await client.get(f"/people/{world['sunhao'].id}/chip", headers=HTMX)
-    assert chip.headers["HX-Trigger"] == "interviewers-changed"
+    assert chip.headers["HX-Trigger-After-Settle"] == "interviewers-changed"
     chosen = one(soup(chip), "input[name=interviewer_ids]")
     assert attr(chosen, "value") == str(world["sunhao"].id)
     again = await client.get(

@@ -11,9 +11,10 @@ from portal.db.people import get_person_by_userid
 from portal.db.tables import interview_interviewers, outbox
 from portal.db.wecom_events import event_count
 from portal.notifications import kinds
+from portal.scheduling.rsvp import CARD_DECLINED
 from portal.wecom import WeComCrypto
 from portal.wecom import sandbox as demo
-from tests.factories import add_interview, add_person, force_status
+from tests.factories import add_interview, add_person, force_status, queue
 from tests.support.when import NOW
 
 CRYPTO = WeComCrypto(demo.DEMO_CALLBACK_TOKEN, demo.DEMO_CALLBACK_AES_KEY, demo.DEMO_CORP_ID)
@@ -118,21 +119,24 @@ async def test_callback_accept_records_reply_and_queues_card_update(
     client: httpx.AsyncClient, db: Database
 ) -> None:
     interview = (await add_interview(db, panel=["zhangwei"])).interview_id
-    response = await _post(client, card_click("zhangwei", f"rsvp:{interview}:accept"))
+    response = await _post(client, card_click("zhangwei", f"rsvp:{interview}:1:accept"))
     assert response.status_code == 200 and response.content == b""
     assert await _rsvp(db, interview, "zhangwei") == ("accepted", None)
     rows = await db.fetch_all(sa.select(outbox).where(outbox.c.kind == kinds.CARD_UPDATE))
-    assert [dict(r)["payload"] for r in rows] == [{"response_code": "RC-1", "answer": "accept"}]
+    # The card's outbox row (its task_id names it) remembers what its buttons now say.
+    assert [dict(r)["payload"] for r in rows] == [
+        {"response_code": "RC-1", "answer": "accept", "card": 1}
+    ]
 
 
 async def test_callback_repeated_event_is_applied_once(
     client: httpx.AsyncClient, db: Database
 ) -> None:
     interview = (await add_interview(db, panel=["zhangwei"], created_by="liuyang")).interview_id
-    click = card_click("zhangwei", f"rsvp:{interview}:decline")
+    click = card_click("zhangwei", f"rsvp:{interview}:1:decline")
     for _ in range(3):  # WeCom retries an unanswered callback with the same event
         assert (await _post(client, click)).status_code == 200
-    assert await _rsvp(db, interview, "zhangwei") == ("declined", "declined from WeCom card")
+    assert await _rsvp(db, interview, "zhangwei") == ("declined", CARD_DECLINED)
     assert await _kinds(db) == [kinds.INTERVIEWER_DECLINED, kinds.CARD_UPDATE]
     assert await event_count(db) == 1
 
@@ -141,10 +145,24 @@ async def test_callback_same_answer_twice_changes_nothing(
     client: httpx.AsyncClient, db: Database
 ) -> None:
     interview = (await add_interview(db, panel=["zhangwei"], created_by="liuyang")).interview_id
-    await _post(client, card_click("zhangwei", f"rsvp:{interview}:decline"))
-    second = card_click("zhangwei", f"rsvp:{interview}:decline", created=STAMP + 1, code="RC-2")
+    await _post(client, card_click("zhangwei", f"rsvp:{interview}:1:decline"))
+    second = card_click("zhangwei", f"rsvp:{interview}:1:decline", created=STAMP + 1, code="RC-2")
     await _post(client, second)
     assert await _kinds(db) == [kinds.INTERVIEWER_DECLINED, kinds.CARD_UPDATE, kinds.CARD_UPDATE]
+
+
+@pytest.mark.parametrize("key", ["rsvp:{id}:1:accept", "rsvp:{id}:accept"])
+async def test_callback_press_on_a_replaced_card_records_nothing(
+    client: httpx.AsyncClient, db: Database, key: str
+) -> None:
+    # A card without a version in its keys (sent before they had one) is read from its row.
+    interview = (await add_interview(db, panel=["zhangwei"])).interview_id
+    await queue(db, kinds.INVITED, "zhangwei", interview)  # outbox row 1: the pressed card
+    await queue(db, kinds.CHANGED, "zhangwei", interview, version=2)
+    await _post(client, card_click("zhangwei", key.format(id=interview)))
+    assert await _rsvp(db, interview, "zhangwei") == ("pending", None)
+    row = await db.fetch_one(sa.select(outbox.c.payload).where(outbox.c.kind == kinds.CARD_UPDATE))
+    assert row is not None and row["payload"]["answer"] == "changed"
 
 
 async def test_callback_click_on_cancelled_interview_is_unavailable(
@@ -152,7 +170,7 @@ async def test_callback_click_on_cancelled_interview_is_unavailable(
 ) -> None:
     interview = (await add_interview(db, panel=["zhangwei"])).interview_id
     await force_status(db, interview, "cancelled")
-    await _post(client, card_click("zhangwei", f"rsvp:{interview}:accept"))
+    await _post(client, card_click("zhangwei", f"rsvp:{interview}:1:accept"))
     assert await _rsvp(db, interview, "zhangwei") == ("pending", None)
     row = await db.fetch_one(sa.select(outbox.c.payload))
     assert row is not None and row["payload"]["answer"] == "unavailable"

@@ -105,8 +105,8 @@ def test_render_invitation_has_accept_and_decline_buttons() -> None:
     assert isinstance(message, ButtonInteractionCard)
     payload = message.payload()
     assert [(b["text"], b["key"]) for b in payload["button_list"]] == [
-        ("Accept", "rsvp:42:accept"),
-        ("Decline", "rsvp:42:decline"),
+        ("Accept", "rsvp:42:3:accept"),  # version 3, the interview's now
+        ("Decline", "rsvp:42:3:decline"),
     ]
     assert payload["sub_title_text"] == f"Wed, {month_day(START)} 2:00\u202fPM–3:00\u202fPM"
     assert payload["card_action"]["url"] == "https://portal.example.com/mine/42"

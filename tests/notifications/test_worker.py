@@ -37,8 +37,8 @@ async def test_worker_invitation_is_sent_as_button_card(
     card = message["body"]
     assert card["card_type"] == "button_interaction"
     assert [b["key"] for b in card["button_list"]] == [
-        f"rsvp:{interview}:accept",
-        f"rsvp:{interview}:decline",
+        f"rsvp:{interview}:1:accept",  # the version the row was queued at
+        f"rsvp:{interview}:1:decline",
     ]
     assert card["card_action"]["url"] == f"http://portal.test/mine/{interview}"
     [row] = await _rows(db, kinds.INVITED)
@@ -168,7 +168,8 @@ async def test_worker_invitation_puts_interview_in_calendar(
     await drain(worker)
     schedules = sandbox.http.get("/_control/schedules").json()["schedules"]
     assert [s["status"] for s in schedules] == [1]  # deleted
-    assert (await statuses(db)) == {"sent": 4}
+    # invited, cancelled, two calendar syncs, and the invitation card saying it was cancelled
+    assert (await statuses(db)) == {"sent": 5}
 
 
 async def test_worker_released_rows_return_untouched_on_stop(

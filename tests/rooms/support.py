@@ -24,9 +24,10 @@ async def seats(db: Database, interview_id: int) -> dict[int, str]:
 
 
 async def history(db: Database, interview_id: int) -> list[tuple[str | None, str, str]]:
+    """The interview's status moves (the room's own history rows left out)."""
     rows = await db.fetch_all(
         sa.select(status_events)
-        .where(status_events.c.interview_id == interview_id)
+        .where(status_events.c.interview_id == interview_id, status_events.c.kind == "status")
         .order_by(status_events.c.id)
     )
     return [(row["from_status"], row["to_status"], row["actor_kind"]) for row in rows]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from portal.notifications import kinds
-from portal.notifications.render import digest, hr, interviewer
+from portal.notifications.render import candidate_arrival, digest, hr, interviewer
 from portal.notifications.render.common import Draft
 from portal.notifications.render.voice import Voice
 from portal.wecom import Message
@@ -23,6 +23,7 @@ RENDERERS: dict[str, Renderer] = {
     kinds.REMOVED: interviewer.removed,
     kinds.REMINDER: interviewer.reminder,
     kinds.FEEDBACK_DUE: interviewer.feedback_due,
+    kinds.CANDIDATE_ARRIVED: candidate_arrival.candidate_arrived,
     kinds.CANDIDATE_CONFIRMED: hr.candidate_confirmed,
     kinds.CANDIDATE_RESCHEDULE_REQUEST: hr.candidate_reschedule_request,
     kinds.CANDIDATE_CANCELLED: hr.candidate_cancelled,

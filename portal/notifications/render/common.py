@@ -60,13 +60,14 @@ def source(draft: Draft) -> CardSource:
     return CardSource(desc=draft.voice.t("Interview Portal"))
 
 
-def details(draft: Draft) -> list[HorizontalItem]:
-    """Round, place or room, and the zone the times are shown in."""
+def details(draft: Draft, *, room: bool = True) -> list[HorizontalItem]:
+    """Round, place or room (unless `room` is False: nothing to join), and the zone the times
+    are shown in."""
     info, voice = draft.about, draft.voice
     items = [HorizontalItem(keyname=voice.t("Round"), value=str(info.round))]
     if info.location:
         items.append(HorizontalItem(keyname=voice.t("Where"), value=clip(info.location, 60)))
-    if info.has_platform_room or info.room_url:
+    if room and (info.has_platform_room or info.room_url):
         # Through the portal: it signs the member in and sends them to their own seat.
         join = draft.url(f"/mine/{info.id}/join")
         items.append(
@@ -83,8 +84,10 @@ def interview_card(
     link: str,
     note: str | None = None,
     more: Sequence[HorizontalItem] = (),
+    room: bool = True,
 ) -> TextNoticeCard:
-    """A notice card about the row's interview, linking into the portal."""
+    """A notice card about the row's interview, linking into the portal (and its room when
+    `room`)."""
     info, voice = draft.about, draft.voice
     url = draft.url(link)
     return TextNoticeCard(
@@ -94,7 +97,7 @@ def interview_card(
             title=voice.hours(info.starts_at, info.ends_at), desc=voice.day(info.starts_at)
         ),
         sub_title_text=note or None,
-        horizontal_content_list=(details(draft) + list(more))[:6],
+        horizontal_content_list=(details(draft, room=room) + list(more))[:6],
         jump_list=[CardLink(type=1, title=voice.t("Open in the portal"), url=url)],
         card_action=CardLink(type=1, url=url),
         task_id=task_id(draft.row),

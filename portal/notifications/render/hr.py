@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from portal.notifications.render.common import Draft, hr_link, interview_card
+from portal.notifications.render.common import NOTE_CHARS, Draft, hr_link, interview_card
 from portal.notifications.render.voice import clip
+from portal.scheduling.rsvp import rsvp_reason_text
 from portal.wecom import HorizontalItem, Message
 
 MAX_WINDOWS = 3
@@ -82,7 +83,8 @@ def candidate_checked_in(draft: Draft) -> Message:
 def interviewer_declined(draft: Draft) -> Message:
     voice, info = draft.voice, draft.about
     name = clip(str(draft.extra.get("interviewer") or voice.t("An interviewer")), 40)
-    reason = draft.payload_text("reason")
+    # A code (declined from the card) in HR's language; an interviewer's words as written.
+    reason = clip(rsvp_reason_text(draft.payload_text("reason"), voice.t), NOTE_CHARS)
     note = voice.t("Reason: %(reason)s", reason=reason) if reason else None
     return interview_card(
         draft,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from portal.i18n import N_
 from portal.notifications.render.common import (
     Draft,
@@ -12,7 +14,14 @@ from portal.notifications.render.common import (
     subject,
     task_id,
 )
-from portal.wecom import ButtonInteractionCard, CardButton, CardLink, CardTitle, Message
+from portal.wecom import (
+    ButtonInteractionCard,
+    CardButton,
+    CardLink,
+    CardTitle,
+    HorizontalItem,
+    Message,
+)
 
 FEEDBACK_REMINDERS = 5
 ALREADY = {
@@ -21,43 +30,61 @@ ALREADY = {
 }
 
 
-def rsvp_key(interview_id: int, answer: str) -> str:
-    return f"rsvp:{interview_id}:{answer}"
+def rsvp_key(interview_id: int, version: int, answer: str) -> str:
+    """A button's key: the interview and the version the card was sent for (a press on a card
+    a newer one replaced is refused, `portal.wecom_events`)."""
+    return f"rsvp:{interview_id}:{version}:{answer}"
 
 
-def invited(draft: Draft) -> Message:
+def card_version(draft: Draft) -> int:
+    value = draft.row.payload.get("version")
+    return value if isinstance(value, int) else draft.about.version
+
+
+def _reply_card(
+    draft: Draft, *, title: str, note: str | None = None, more: Sequence[HorizontalItem] = ()
+) -> Message:
+    """Accept / Decline for the time shown; a notice instead once the recipient replied."""
     info, voice = draft.about, draft.voice
     panelist = info.panelist(draft.recipient.userid)
     if panelist is not None and panelist.rsvp in ALREADY:
+        already = voice.t(ALREADY[panelist.rsvp])
         return interview_card(
             draft,
-            title=voice.t("Interview invitation"),
+            title=title,
             link=interviewer_link(info),
-            note=voice.t(ALREADY[panelist.rsvp]),
+            note=f"{note} {already}" if note else already,
+            more=more,
         )
-    url = draft.url(interviewer_link(info))
+    version = card_version(draft)
     return ButtonInteractionCard(
         source=source(draft),
-        main_title=CardTitle(title=voice.t("Interview invitation"), desc=subject(info)),
+        main_title=CardTitle(title=title, desc=subject(info)),
         sub_title_text=voice.span(info.starts_at, info.ends_at),
-        horizontal_content_list=details(draft),
-        card_action=CardLink(type=1, url=url),
+        horizontal_content_list=(details(draft) + list(more))[:6],
+        card_action=CardLink(type=1, url=draft.url(interviewer_link(info))),
         task_id=task_id(draft.row),
         button_list=[
-            CardButton(text=voice.t("Accept"), key=rsvp_key(info.id, "accept"), style=1),
-            CardButton(text=voice.t("Decline"), key=rsvp_key(info.id, "decline"), style=2),
+            CardButton(text=voice.t("Accept"), key=rsvp_key(info.id, version, "accept"), style=1),
+            CardButton(text=voice.t("Decline"), key=rsvp_key(info.id, version, "decline"), style=2),
         ],
     )
 
 
+def invited(draft: Draft) -> Message:
+    return _reply_card(draft, title=draft.voice.t("Interview invitation"))
+
+
 def changed(draft: Draft) -> Message:
+    """Replies start over on a new time: the card asks again, for the time it shows."""
     voice = draft.voice
-    note = voice.t("The time or details changed: the card shows them as they are now.")
-    reason = draft.payload_text("reason")
-    if reason:
-        note += " " + voice.t("Reason: %(reason)s", reason=reason)
-    return interview_card(
-        draft, title=voice.t("Interview changed"), link=interviewer_link(draft.about), note=note
+    reason = draft.payload_text("reason", 60)
+    more = [HorizontalItem(keyname=voice.t("Reason"), value=reason)] if reason else []
+    return _reply_card(
+        draft,
+        title=voice.t("Interview changed"),
+        note=voice.t("The time or details changed: the card shows them as they are now."),
+        more=more,
     )
 
 
@@ -66,7 +93,11 @@ def cancelled(draft: Draft) -> Message:
     reason = draft.payload_text("reason") or (info.cancel_reason or "")
     note = voice.t("Reason: %(reason)s", reason=reason) if reason else None
     return interview_card(
-        draft, title=voice.t("Interview cancelled"), link=interviewer_link(info), note=note
+        draft,
+        title=voice.t("Interview cancelled"),
+        link=interviewer_link(info),
+        note=note,
+        room=False,
     )
 
 
@@ -77,6 +108,7 @@ def removed(draft: Draft) -> Message:
         title=voice.t("You are no longer on this interview"),
         link=interviewer_link(draft.about),
         note=voice.t("You do not need to attend."),
+        room=False,
     )
 
 

@@ -45,7 +45,8 @@ async def board_anchor(request: Request, **query: str) -> LiveAnchor:
     return await _anchor(request, request.url_for("live:board").path, BOARD_ANCHOR_ID, query)
 
 
-async def interview_anchor(request: Request, interview_id: int) -> LiveAnchor:
-    """One interview's stream, for `live/_anchor.html` (context name `live`)."""
+async def interview_anchor(request: Request, interview_id: int, **query: str) -> LiveAnchor:
+    """One interview's stream, for `live/_anchor.html` (context name `live`); `query` says
+    which page it is for (`view=hr`), so the stream sends that page's sections."""
     path = request.url_for("live:interview", interview_id=interview_id).path
-    return await _anchor(request, path, f"interview-live-{interview_id}", {})
+    return await _anchor(request, path, f"interview-live-{interview_id}", query)

@@ -61,6 +61,7 @@ def base_context(request: Request) -> dict[str, Any]:
         "user": request_cache(request).get("user"),
         "demo": settings.demo,
         "sandbox_mount": settings.sandbox_mount,
+        "company_name": settings.company_name,  # candidate pages carry it, not the portal's
         "htmx_config": HTMX_CONFIG,
         "current_path": request.url.path,
         "nav": nav_items(request, language),

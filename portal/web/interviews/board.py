@@ -1,9 +1,11 @@
 """HR's interview pages: today's board, one interview, status moves; and the live fragments.
 
-Contract with the live stream (`portal/web/live.py`): `render_board_row` and
-`render_status_fragment` return the HTML of `interviews/_board_row.html` (`#interview-<id>`)
-and `mine/_status.html` (`#interview-status-<id>`) for the viewer, or None when the viewer
-should not get it; the stream swaps them by id.
+Contract with the live stream (`portal/web/live/stream.py`): `render_board_row` returns the
+board row (`#interview-<id>`, or a marker that deletes it when the interview has left the board's
+day or filters) and the day's counts (`#board-counts`); `render_status_fragment` returns the
+status panel (`#interview-status-<id>`) and the other sections of the viewer's page
+(`detail.render_sections`). Both return None when the viewer should not get them; the stream
+swaps each element by id.
 """
 
 from __future__ import annotations
@@ -15,19 +17,21 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from portal.db.board import list_for_day
-from portal.db.interviews import InterviewDetail, get_detail, status_history
+from portal.db.interviews import InterviewDetail, count_statuses, get_detail
 from portal.db.reschedule_requests import open_reschedule_requests
 from portal.errors import BadRequest
 from portal.interviews import service
 from portal.interviews.board import BoardFilters, build_board
 from portal.interviews.errors import InterviewNotFound
-from portal.scheduling import TERMINAL, Actor, ActorKind, Status, day_range, local_date
+from portal.scheduling import Actor, ActorKind, Status, day_range, local_date
 from portal.web.core.access import current_user, require_user
 from portal.web.core.htmx import HtmxDetails
 from portal.web.core.live_anchors import board_anchor, interview_anchor
 from portal.web.core.rendering import render, viewer_timezone
+from portal.web.core.sse import out_of_band
 from portal.web.core.state import app_state, current_time
-from portal.web.interviews.views import acts_as, labels, render_fragment, status_view
+from portal.web.interviews.detail import HR_VIEW, hr_context, render_sections
+from portal.web.interviews.views import labels, render_fragment, status_view
 
 
 def board_day(request: Request) -> date:
@@ -57,7 +61,8 @@ async def board(request: Request) -> Response:
         "next_day": (day + timedelta(days=1)).isoformat(),
         "statuses": list(Status),
         "reschedule_requests": {entry.id for entry in interviews if entry.reschedule_requested},
-        "live": await board_anchor(request, day=day.isoformat()),  # live status (live_anchors.py)
+        # live status (live_anchors.py): the stream knows the day and filters the page shows
+        "live": await board_anchor(request, day=day.isoformat(), **filters.query()),
     }
     return render(request, "interviews/board.html", context, fragment="interviews/_board.html")
 
@@ -70,19 +75,10 @@ async def _detail_for_hr(request: Request) -> InterviewDetail:
 
 
 async def detail_page(request: Request) -> Response:
-    db = app_state(request)["db"]
     user = await require_user(request)
     detail = await _detail_for_hr(request)
-    _own, feedback = await service.feedback_for(db, detail, person_id=user.id, is_hr=True)
-    actor_kind = acts_as(user, detail) or ActorKind.HR
-    context = labels(request) | {
-        "i": detail,
-        "status": status_view(request, detail, actor_kind, current_time(request)),
-        "feedback": feedback,
-        "history": await status_history(db, detail.id),
-        "editable": detail.status not in TERMINAL,
-        "live": await interview_anchor(request, detail.id),  # live status
-    }
+    context = labels(request) | await hr_context(request, user, detail)
+    context["live"] = await interview_anchor(request, detail.id, view=HR_VIEW)  # live status
     return render(request, "interviews/detail.html", context)
 
 
@@ -120,34 +116,39 @@ def status_response(
     return render(request, "mine/_status.html", context)
 
 
+# Deletes the row of an interview the board no longer shows (htmx's out-of-band "delete").
+_GONE = '<tr id="interview-{id}" hx-swap-oob="delete" data-live-gone></tr>'
+
+
 async def render_board_row(request: Request, interview_id: int) -> str | None:
-    """The board row for this viewer, or None (not HR, or not on the board's day)."""
+    """The board row and the day's counts for this viewer, or None (not HR).
+
+    An interview that is no longer on the board's day, or no longer passes its filters, gets
+    a marker that deletes its row (the page skips it when the row is not there).
+    """
     user = await current_user(request)
     if user is None or not user.is_hr:
         return None
     db = app_state(request)["db"]
     detail = await get_detail(db, interview_id)
-    if detail is None:
-        return None
-    # The stream's URL carries the board's `day`, so every day's board is live, not just today.
+    # The stream's URL carries the board's `day` and filters, so every board is live.
     shown = day_range(board_day(request), viewer_timezone(request))
-    if detail.starts_at not in shown:
-        return None
+    counts = await count_statuses(db, shown)
+    extra: dict[str, Any] = {
+        "counts": {Status(key): value for key, value in counts.items()},
+        "total": sum(counts.values()),
+        "statuses": list(Status),
+    }
+    counted = out_of_band(render_fragment(request, "interviews/_board_counts.html", extra))
+    kept = BoardFilters.parse(request.query_params).keeps
+    if detail is None or detail.starts_at not in shown or not kept(detail):
+        return f"{_GONE.format(id=interview_id)}\n{counted}"
     requests = await open_reschedule_requests(db, [interview_id])
     context = {"i": detail, "reschedule_requests": set(requests)}
-    return render_fragment(request, "interviews/_board_row.html", context)
+    row = render_fragment(request, "interviews/_board_row.html", context)
+    return f"{out_of_band(row)}\n{counted}"
 
 
 async def render_status_fragment(request: Request, interview_id: int) -> str | None:
-    """The status panel of one interview for this viewer, or None if they may not see it."""
-    user = await current_user(request)
-    detail = None if user is None else await get_detail(app_state(request)["db"], interview_id)
-    if user is None or detail is None:
-        return None
-    actor_kind = acts_as(user, detail)
-    if actor_kind is None:
-        return None
-    extra: dict[str, Any] = {
-        "status": status_view(request, detail, actor_kind, current_time(request))
-    }
-    return render_fragment(request, "mine/_status.html", extra)
+    """The status panel and the page's other sections for this viewer, or None."""
+    return await render_sections(request, interview_id)

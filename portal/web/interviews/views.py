@@ -35,6 +35,14 @@ ACTION_LABELS = {
     Status.COMPLETED: N_("Finish interview"),
     Status.NO_SHOW: N_("Candidate did not come"),
 }
+# HR acts for the candidate or the panel: each button says whose step it records.
+HR_ACTION_LABELS = {
+    Status.CONFIRMED: N_("Mark as confirmed by the candidate"),
+    Status.CHECKED_IN: N_("Mark the candidate as arrived"),
+    Status.IN_PROGRESS: N_("Mark the interview as started"),
+    Status.COMPLETED: N_("Mark the interview as finished"),
+    Status.NO_SHOW: N_("Mark the candidate as not come"),
+}
 
 
 def labels(request: Request) -> dict[str, Any]:
@@ -106,10 +114,11 @@ def status_view(
     route = "mine:status" if actor_kind == ActorKind.INTERVIEWER else "interviews:status"
     url = request.url_for(route, interview_id=detail.id).path
     targets = allowed_targets(detail.status, actor_kind, now, detail.starts_at, detail.ends_at)
+    names = HR_ACTION_LABELS if actor_kind == ActorKind.HR else ACTION_LABELS
     actions = [
-        Action(t.value, translate(request, ACTION_LABELS[t]), url, t == Status.NO_SHOW)
+        Action(t.value, translate(request, names[t]), url, t == Status.NO_SHOW)
         for t in targets
-        if t in ACTION_LABELS
+        if t in names
     ]
     label = translate(request, STATUS_LABELS[detail.status])
     room = room_view(request, detail, actor_kind)

@@ -1,4 +1,4 @@
-"""Live status over SSE: the board's rows and one interview's status panel, as they change."""
+"""Live status over SSE: the board's rows and counts, and one interview's page sections."""
 
 from portal.web.core.access import Access
 from portal.web.core.routing import route

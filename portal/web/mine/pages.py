@@ -75,6 +75,14 @@ def _card_values(entry: FeedbackEntry | None) -> dict[str, str]:
     }
 
 
+def _still_to_submit(
+    detail: InterviewDetail, person_id: int, others: list[FeedbackEntry]
+) -> list[str]:
+    """The other panel members whose submitted scorecard is not among `others` yet."""
+    submitted = {entry.person_id for entry in others if entry.status == "submitted"}
+    return [m.name for m in detail.panel if m.person_id not in submitted | {person_id}]
+
+
 async def _context(request: Request, user: Person, detail: InterviewDetail) -> dict[str, Any]:
     own, others = await service.feedback_for(
         app_state(request)["db"], detail, person_id=user.id, is_hr=user.is_hr
@@ -87,6 +95,8 @@ async def _context(request: Request, user: Person, detail: InterviewDetail) -> d
         "status": status_view(request, detail, ActorKind.INTERVIEWER, now),
         "own": own,
         "others": others,
+        "other_members": [m for m in detail.panel if m.person_id != user.id],
+        "still_to_submit": _still_to_submit(detail, user.id, others),
         "feedback_open": service.feedback_open(detail, now),
         "card": _card_values(own),
         "errors": {},

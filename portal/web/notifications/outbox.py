@@ -6,7 +6,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from portal.db.outbox import OutboxRow, dead_letter_count
-from portal.notifications.admin import discard_dead_letter, outbox_overview, retry_dead_letter
+from portal.notifications.admin import (
+    discard_dead_letter,
+    outbox_overview,
+    retry_dead_letter,
+    row_names,
+)
 from portal.scheduling import ActorKind
 from portal.web.core.access import require_actor
 from portal.web.core.htmx import HtmxDetails
@@ -21,7 +26,11 @@ PER_PAGE = 50
 async def overview(request: Request) -> Response:
     where = read_filter(request)
     found = await outbox_overview(
-        app_state(request)["db"], where, page=page_number(request), per_page=PER_PAGE
+        app_state(request)["db"],
+        where,
+        now=current_time(request),
+        page=page_number(request),
+        per_page=PER_PAGE,
     )
     context = overview_context(request, where, found)
     return render(
@@ -31,7 +40,8 @@ async def overview(request: Request) -> Response:
 
 async def _row_response(request: Request, row: OutboxRow) -> Response:
     if HtmxDetails.of(request).request:
-        context = {"view": row_view(request, row)}
+        names = await row_names(app_state(request)["db"], row)
+        context = {"view": row_view(request, row, names, current_time(request))}
         return render(
             request, "notifications/_row.html", context, fragment="notifications/_row.html"
         )

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-from portal.db.outbox import STATUSES, OutboxFilter, OutboxRow
+from portal.db.outbox import LISTED_STATUSES, OutboxFilter, OutboxRow, RowNames, listed_status
 from portal.i18n import N_
 from portal.notifications.admin import Overview
 from portal.notifications.kinds import ALL_KINDS, KIND_LABELS
 from portal.web.core.rendering import translate
+from portal.web.core.state import current_time
 
 STATUS_LABELS = {
-    "pending": N_("Waiting"),
+    "due": N_("Waiting to send"),
+    "scheduled": N_("Scheduled for later"),
     "sending": N_("Sending"),
     "sent": N_("Sent"),
     "dead": N_("Dead letter"),
@@ -39,9 +42,13 @@ ERRCODE_LABELS = {
 class RowView:
     row: OutboxRow
     kind_label: str
+    status: str  # as listed: "due" and "scheduled" instead of "pending"
     status_label: str
     errcode_label: str
     can_act: bool
+    recipient_name: str | None  # None: not in the directory (left, or never synced)
+    interview_url: str | None
+    candidate_name: str | None
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,7 @@ class StatusLink:
 
 def read_filter(request: Request) -> OutboxFilter:
     query = request.query_params
-    status = query.get("status") if query.get("status") in STATUSES else None
+    status = query.get("status") if query.get("status") in LISTED_STATUSES else None
     kind = query.get("kind") if query.get("kind") in ALL_KINDS else None
     recipient = query.get("recipient", "").strip()[:64] or None
     return OutboxFilter(status=status, kind=kind, recipient=recipient)
@@ -66,26 +73,33 @@ def _query(where: OutboxFilter, **changes: object) -> str:
     return "?" + urlencode({k: v for k, v in values.items() if v})
 
 
-def row_view(request: Request, row: OutboxRow) -> RowView:
-    errcode = row.last_errcode
+def row_view(request: Request, row: OutboxRow, names: RowNames, now: datetime) -> RowView:
+    errcode, status = row.last_errcode, listed_status(row, now)
+    interview = row.interview_id
     return RowView(
         row=row,
         kind_label=translate(request, KIND_LABELS.get(row.kind, row.kind)),
-        status_label=translate(request, STATUS_LABELS[row.status]),
+        status=status,
+        status_label=translate(request, STATUS_LABELS[status]),
         errcode_label=translate(request, ERRCODE_LABELS[errcode])
         if errcode in ERRCODE_LABELS
         else "",
         can_act=row.status == "dead",
+        recipient_name=names.people.get(row.recipient),
+        interview_url=request.url_for("interviews:detail", interview_id=interview).path
+        if interview is not None
+        else None,
+        candidate_name=names.candidates.get(interview) if interview is not None else None,
     )
 
 
 def overview_context(request: Request, where: OutboxFilter, found: Overview) -> dict[str, object]:
-    page, counts = found.page, found.counts
+    page, counts, now = found.page, found.counts, current_time(request)
     base = request.url_for("notifications:list").path
     return {
         "where": where,
         "page": page,
-        "rows": [row_view(request, row) for row in page.items],
+        "rows": [row_view(request, row, found.names, now) for row in page.items],
         "dead_count": counts["dead"],
         "statuses": [
             StatusLink(
@@ -95,9 +109,9 @@ def overview_context(request: Request, where: OutboxFilter, found: Overview) -> 
                 base + _query(OutboxFilter(status=s)),
                 where.status == s,
             )
-            for s in STATUSES
+            for s in LISTED_STATUSES
         ],
-        "status_choices": [(s, translate(request, STATUS_LABELS[s])) for s in STATUSES],
+        "status_choices": [(s, translate(request, STATUS_LABELS[s])) for s in LISTED_STATUSES],
         "kind_choices": sorted(
             ((k, translate(request, KIND_LABELS[k])) for k in ALL_KINDS), key=lambda kv: kv[1]
         ),

@@ -33,4 +33,6 @@ async def chip(request: Request) -> Response:
     if not profiles or not profiles[0].active:
         raise NotFound()
     response = render(request, "people/_chip.html", {"person": profiles[0]})
-    return hx_trigger(response, "interviewers-changed")
+    # After the settle: the form's conflict check must read the chip's input, which a plain
+    # HX-Trigger (fired before the swap) would not find.
+    return hx_trigger(response, "interviewers-changed", after="settle")

@@ -12,13 +12,15 @@ from portal.web.core.rendering import translate
 from portal.web.core.state import app_state
 
 SUMMARY = N_("Interview: %(position)s, round %(round)s (%(company)s)")
+SUMMARY_UNNAMED = N_("Interview: %(position)s, round %(round)s")
 PAGE_LINE = N_("Your interview page: %(url)s")
 
 
 def calendar_entry(request: Request, opened: OpenedLink) -> CalendarEntry:
     settings = app_state(request)["settings"]
     detail = opened.interview.detail
-    company = settings.company_name or translate(request, N_("Interview Portal"))
+    # No company name configured: name no one rather than the staff portal.
+    company = settings.company_name
     page_url = settings.url(request.url_for("share:page", **request.path_params).path)
     lines = [detail.candidate_prep or "", translate(request, PAGE_LINE, url=page_url)]
     return CalendarEntry(
@@ -27,7 +29,11 @@ def calendar_entry(request: Request, opened: OpenedLink) -> CalendarEntry:
         starts_at=detail.starts_at,
         ends_at=detail.ends_at,
         summary=translate(
-            request, SUMMARY, position=detail.position_title, round=detail.round, company=company
+            request,
+            SUMMARY if company else SUMMARY_UNNAMED,
+            position=detail.position_title,
+            round=detail.round,
+            company=company,
         ),
         description="\n\n".join(line for line in lines if line),
         location=detail.room_url or detail.location,

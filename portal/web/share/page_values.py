@@ -17,18 +17,25 @@ from portal.i18n import N_
 from portal.scheduling import STATUS_LABELS, TERMINAL, Decision, Status
 from portal.scheduling.candidate_rules import join_opens_at
 from portal.share.opening import OpenedLink
-from portal.share.page import FROM_COMPANY, Actions, actions_for, display_zone, valid_zone
+from portal.share.page import (
+    FROM_COMPANY,
+    UNREADABLE,
+    Actions,
+    actions_for,
+    display_zone,
+    valid_zone,
+    zone_note,
+)
 from portal.web.core.rendering import language_of, translate
 from portal.web.core.state import app_state
 
 SESSION_LINK = "candidate_link"  # the link this browser session opened (binds actions)
 SESSION_ZONE = "candidate_zone"  # the zone its browser reported
+SESSION_ZONE_UNREADABLE = "candidate_zone_unreadable"  # its browser reported none we know
 WINDOWS = (1, 2, 3)
 
-IN_YOUR_ZONE = N_("Times are shown in your time zone, %(zone)s.")
-IN_COMPANY_ZONE = N_(
-    "Times are shown in the company's time zone, %(zone)s: your browser did not tell us yours."
-)
+# Without JavaScript the browser is never asked: say plainly which zone the times are in.
+IN_COMPANY_ZONE_PLAIN = N_("Times are shown in the company's time zone, %(zone)s.")
 COMPANY_TIME = N_("Company time (%(zone)s): %(time)s")
 ROOM_OPENS_AT = N_(
     "The room link becomes active at %(time)s, %(minutes)s minutes before the start."
@@ -74,13 +81,22 @@ class _Formatter:
 def page_zone(request: Request, opened: OpenedLink) -> tuple[str, str]:
     """(zone, source) the page shows times in."""
     company = opened.interview.detail.timezone
-    return display_zone(request.session.get(SESSION_ZONE), opened.interview, company)
+    zone, source = display_zone(request.session.get(SESSION_ZONE), opened.interview, company)
+    if source == FROM_COMPANY and request.session.get(SESSION_ZONE_UNREADABLE):
+        return zone, UNREADABLE
+    return zone, source
 
 
-def remember_zone(request: Request, reported: object) -> None:
+def remember_zone(request: Request, reported: str | None) -> None:
+    """What the page's script reported (`?tz=`): a zone we know, or that it found none."""
+    if reported is None:
+        return
     zone = valid_zone(reported)
     if zone:
         request.session[SESSION_ZONE] = zone
+        request.session.pop(SESSION_ZONE_UNREADABLE, None)
+    else:
+        request.session[SESSION_ZONE_UNREADABLE] = True
 
 
 def _join(
@@ -157,9 +173,9 @@ def page_context(
     actions = actions_for(
         opened.interview, now, cancel_hours=settings.candidate_cancel_hours, join_early=early
     )
-    note = IN_COMPANY_ZONE if source == FROM_COMPANY else IN_YOUR_ZONE
+    note = zone_note(zone, source, detail.timezone)
     page = {
-        "company": settings.company_name or translate(request, N_("Interview Portal")),
+        "company": settings.company_name or None,  # unset: no name, never the staff portal's
         "position": detail.position_title,
         "round": detail.round,
         "status": detail.status.value,
@@ -171,7 +187,11 @@ def page_context(
         "time_text": fmt.span(detail.starts_at, detail.ends_at),
         "duration": (detail.ends_at - detail.starts_at) // timedelta(minutes=1),
         "zone": zone,
-        "zone_note": translate(request, note, zone=zone),
+        "zone_source": source,
+        "zone_note": translate(request, note, zone=zone) if note else None,
+        "zone_plain": translate(request, IN_COMPANY_ZONE_PLAIN, zone=zone)
+        if source == FROM_COMPANY
+        else None,
         "company_time": None
         if zone == detail.timezone
         else translate(
