@@ -32,6 +32,7 @@ from portal.web import (
 from portal.web.core.errors import EXCEPTION_HANDLERS
 from portal.web.core.middleware import RequestLogMiddleware, SecurityHeadersMiddleware
 from portal.web.core.routing import Area
+from portal.web.core.slowloris import BodyDeadline
 from portal.web.core.state import AppState
 from portal.web.core.templating import STATIC_DIR, build_templates
 from portal.wiring import Sandboxes, build_sandboxes, open_state, worker_jobs
@@ -87,6 +88,7 @@ def create_app(
                     await jobs
 
     middleware = [
+        Middleware(BodyDeadline, timeout=settings.body_timeout),  # outermost: sees every read
         Middleware(RequestLogMiddleware),
         Middleware(SecurityHeadersMiddleware, https=settings.https),
         Middleware(
@@ -98,10 +100,12 @@ def create_app(
             https_only=settings.https,
         ),
     ]
-    return Starlette(
+    app = Starlette(
         debug=False,  # never a traceback to the user, even in the demo
         routes=build_routes(settings, sandboxes),
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
+    app.state.link_failures = share.pages.link_failure_limit()  # per app: tests stay apart
+    return app

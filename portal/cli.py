@@ -20,6 +20,31 @@ def _settings(args: argparse.Namespace, *, demo: bool = False) -> Settings:
     return load_settings(demo=demo, demo_port=getattr(args, "port", 8000))
 
 
+# Bounds on what one request may hold: its head (h11 refuses a larger one with 431) and an
+# idle keep-alive connection. The head and body read deadlines come from the settings.
+MAX_REQUEST_HEAD = 16 * 1024
+KEEP_ALIVE_SECONDS = 5
+
+
+def server_config(app: Any, settings: Settings, *, host: str, port: int) -> Any:
+    """`portal serve`'s uvicorn configuration (tests run the same one on a loopback port)."""
+    import uvicorn
+
+    from portal.web.core.slowloris import guarded_h11
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=guarded_h11(settings.header_timeout),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=MAX_REQUEST_HEAD,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -28,15 +53,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     configure_logging(settings.log_level)
-    uvicorn.run(
-        create_app(settings, run_worker=not args.no_worker),
-        host=args.host,
-        port=args.port,
-        access_log=False,
-        log_config=None,
-        proxy_headers=True,
-    )
-    return 0
+    app = create_app(settings, run_worker=not args.no_worker)
+    server = uvicorn.Server(server_config(app, settings, host=args.host, port=args.port))
+    server.run()
+    return 0 if server.started else 3  # as `uvicorn.run`: 3 when start-up failed
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

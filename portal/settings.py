@@ -22,6 +22,8 @@ from portal.db.urls import parse as parse_database_url
 PLATFORM_MOUNT = "/_platform"
 PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "please-change-me"}
 SESSION_IDLE_SECONDS = 12 * 60 * 60
+# However busy, a session ends this long after its sign-in (issue 14).
+SESSION_ABSOLUTE_SECONDS = 7 * 24 * 60 * 60
 # The demo's company, as its candidates see it (a made-up name, in both of its languages).
 DEMO_COMPANY_NAME = "示例科技 Example Tech"
 
@@ -72,6 +74,7 @@ class Settings:
     # The demo serves the WeCom sandbox under this path of the portal itself.
     sandbox_mount: str | None = None
     session_idle_seconds: int = SESSION_IDLE_SECONDS
+    session_absolute_seconds: int = SESSION_ABSOLUTE_SECONDS
     log_level: str = "INFO"
     # Candidate share links (issue 6): expiry after the interview ends; online-cancel cutoff.
     link_grace_hours: int = 24
@@ -83,6 +86,11 @@ class Settings:
     platform: PlatformSettings | None = None
     platform_mount: str | None = None  # the demo serves the platform sandbox here
     join_early_minutes: int = 15
+    # Bounded waits (issue 14): a silent database or a dribbling client never holds a worker.
+    db_connect_timeout: float = 3.0
+    db_query_timeout: float = 15.0
+    header_timeout: float = 10.0  # the request line and headers, from their first byte
+    body_timeout: float = 60.0  # the whole request body, from the headers
 
     @property
     def https(self) -> bool:
@@ -133,6 +141,10 @@ def load_settings(
         platform=platform,
         platform_mount=PLATFORM_MOUNT if demo else None,
         join_early_minutes=_minutes(config, "PLATFORM_JOIN_EARLY_MINUTES", 15),
+        db_connect_timeout=_seconds(config, "PORTAL_DB_CONNECT_TIMEOUT", 3.0),
+        db_query_timeout=_seconds(config, "PORTAL_DB_QUERY_TIMEOUT", 15.0),
+        header_timeout=_seconds(config, "PORTAL_HEADER_TIMEOUT", 10.0),
+        body_timeout=_seconds(config, "PORTAL_BODY_TIMEOUT", 60.0),
     )
 
 
@@ -245,6 +257,19 @@ def _minutes(config: Config, name: str, default: int) -> int:
     if not value.isdigit() or int(value) > 240:
         raise SettingsError(name, f"must be a whole number of minutes (0-240), got {value!r}")
     return int(value)
+
+
+def _seconds(config: Config, name: str, default: float) -> float:
+    value = _get(config, name, str(default))
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 600:  # also refuses nan and inf
+        raise SettingsError(
+            name, f"must be a number of seconds (above 0, at most 600), got {value!r}"
+        )
+    return seconds
 
 
 def _aes_key(value: str) -> Secret:

@@ -145,7 +145,11 @@ async def open_state(
     sandboxes: Sandboxes = NO_SANDBOXES,
     clock: Clock = SYSTEM_CLOCK,
 ) -> AsyncIterator[AppState]:
-    db = Database(settings.database_url)
+    db = Database(
+        settings.database_url,
+        connect_timeout=settings.db_connect_timeout,
+        query_timeout=settings.db_query_timeout,
+    )
     try:
         await db.connect()
     except DatabaseUnavailable as exc:

@@ -163,18 +163,6 @@ async def set_rsvp(
     )
 
 
-async def set_schedule_id(
-    db: Database, interview_id: int, person_id: int, schedule_id: str | None
-) -> None:
-    """Remember (or forget, with None) the panelist's WeCom calendar event for the interview."""
-    ii = interview_interviewers
-    await db.execute(
-        ii.update()
-        .where(ii.c.interview_id == interview_id, ii.c.person_id == person_id)
-        .values(wecom_schedule_id=schedule_id)
-    )
-
-
 async def add_status_event(
     db: Database,
     interview_id: int,

@@ -15,6 +15,8 @@ from portal.db.listing import Page, contains_any, offset_of
 from portal.db.tables import people
 from portal.scheduling.limits import Limits
 
+_NEXT_EPOCH = people.c.session_epoch + 1
+
 
 @dataclass(frozen=True)
 class Person:
@@ -35,6 +37,7 @@ class Person:
     last_login_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    session_epoch: int = 0
 
     @property
     def display_name(self) -> str:
@@ -137,7 +140,7 @@ async def set_role_override(
     await db.execute(
         people.update()
         .where(people.c.id == person_id)
-        .values(role_override=override, role=role, updated_at=now)
+        .values(role_override=override, role=role, updated_at=now, session_epoch=_NEXT_EPOCH)
     )
 
 
@@ -147,7 +150,16 @@ async def set_active(
     await db.execute(
         people.update()
         .where(people.c.id == person_id)
-        .values(active=active, blocked=blocked, updated_at=now)
+        .values(active=active, blocked=blocked, updated_at=now, session_epoch=_NEXT_EPOCH)
+    )
+
+
+async def end_sessions(db: Database, person_id: int, *, now: datetime) -> None:
+    """End every session of the person: a cookie carrying an older epoch no longer counts."""
+    await db.execute(
+        people.update()
+        .where(people.c.id == person_id)
+        .values(session_epoch=_NEXT_EPOCH, updated_at=now)
     )
 
 
@@ -178,7 +190,9 @@ async def set_limits(db: Database, person_id: int, limits: Limits, *, now: datet
 async def deactivate(db: Database, person_ids: list[int], *, now: datetime) -> None:
     if person_ids:
         await db.execute(
-            people.update().where(people.c.id.in_(person_ids)).values(active=False, updated_at=now)
+            people.update()
+            .where(people.c.id.in_(person_ids))
+            .values(active=False, updated_at=now, session_epoch=_NEXT_EPOCH)
         )
 
 

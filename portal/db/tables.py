@@ -56,6 +56,8 @@ people = sa.Table(
     # Switched off by an admin (not by WeCom): sign-in and contact sync leave it off.
     sa.Column("blocked", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("last_login_at", UTCDateTime(), nullable=True),
+    # Bumped to end every session of the person at once (sign out, block, role change).
+    sa.Column("session_epoch", sa.Integer, nullable=False, server_default="0"),
     # An interviewer's own booking rules; NULL means the application's defaults.
     sa.Column("work_start_minute", sa.Integer, nullable=True),  # minutes after local midnight
     sa.Column("work_end_minute", sa.Integer, nullable=True),
@@ -301,6 +303,16 @@ wecom_tokens = sa.Table(
     sa.Column("key", sa.String(255), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("expires_at", UTCDateTime(), nullable=False),
+    _updated(),
+)
+
+# Calendars the app created in WeCom, by what they are for ("interviews"): the place where
+# a retried calendar sync can look for the event an interrupted attempt may have added.
+wecom_calendars = sa.Table(
+    "wecom_calendars",
+    metadata,
+    sa.Column("purpose", sa.String(32), primary_key=True),
+    sa.Column("cal_id", sa.String(128), nullable=False),
     _updated(),
 )
 

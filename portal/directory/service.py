@@ -14,6 +14,7 @@ from portal.db.database import Database
 from portal.db.people import (
     MemberProfile,
     Person,
+    end_sessions,
     get_person,
     get_person_by_userid,
     mark_signed_in,
@@ -132,6 +133,22 @@ async def sign_in_with_code(
     if isinstance(identity, NonMember):
         raise NotAMember()
     return await sign_in(db, wecom, sources, userid=identity.userid, ip=ip, now=now)
+
+
+async def sign_out(
+    db: Database, person: Person, *, everywhere: bool = False, now: datetime
+) -> None:
+    """End every session of `person`: a copied cookie must not outlive a sign-out."""
+    async with db.transaction():
+        await end_sessions(db, person.id, now=now)
+        await audit.record(
+            db,
+            "signed_out_everywhere" if everywhere else "sign_out",
+            actor=as_self(person),
+            at=now,
+            target_kind="person",
+            target_id=person.id,
+        )
 
 
 ROLE_CHOICES = ("auto", Role.HR.value, Role.INTERVIEWER.value)

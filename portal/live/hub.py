@@ -122,7 +122,7 @@ class PostgresBroadcaster(FanOut):
 
     async def _connect(self) -> bool:
         try:
-            await self._listener.connect()
+            await self._listener.connect(timeout=self._db.connect_timeout)
         except DatabaseUnavailable as exc:  # unreachable, refused, auth: all retried alike
             log.warning("live listener cannot connect: %s", exc)
             return False

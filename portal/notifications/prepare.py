@@ -222,7 +222,7 @@ async def _one(delivery: Delivery, loaded: Loaded, row: OutboxRow, now: datetime
         return Work(row, call=tasks.contact_refresh(delivery, row, now))
     if row.kind == kinds.CALENDAR_SYNC:
         info = loaded.interviews.get(row.interview_id) if row.interview_id else None
-        outcome, call = calendar.plan(delivery, row, info, _voice(delivery, loaded, row))
+        outcome, call = calendar.plan(delivery, row, info, _voice(delivery, loaded, row), now)
         return Work(row, outcome, call)
     return Work(row, Dead(f"no sender for kind {row.kind!r}"))
 

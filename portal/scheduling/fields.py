@@ -18,7 +18,14 @@ from urllib.parse import urlsplit
 
 from portal.errors import DomainError
 from portal.scheduling.messages import N_
-from portal.scheduling.timezones import NonexistentLocalTime, UnknownTimeZone, local_to_utc, zone
+from portal.scheduling.timezones import (
+    DayOutOfRange,
+    NonexistentLocalTime,
+    UnknownTimeZone,
+    in_supported_range,
+    local_to_utc,
+    zone,
+)
 
 REQUIRED = N_("This field is required.")
 TOO_LONG = N_("Use at most %(max)s characters.")
@@ -35,12 +42,26 @@ INVALID_FORM = N_("Please correct the highlighted fields.")
 
 MAX_ID = 2**31 - 1  # PostgreSQL `integer`
 _INTEGER = re.compile(r"-?[0-9]{1,10}")
+_ID = re.compile(r"[1-9][0-9]{0,9}")  # ASCII only: str.isdigit() also takes "²"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TIME = re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?")
 _PHONE = re.compile(r"\+?[0-9](?:[0-9 -]*[0-9])?")
 _EMAIL = re.compile(r"[^@\s]+@(?:[^@\s.]+\.)+[^@\s.]+")
 _CHECKED = frozenset({"on", "true", "1", "yes"})
 _T = TypeVar("_T")
+
+
+def parse_id(raw: str) -> int | None:
+    """`raw` as a database id (1 to `MAX_ID`, plain ASCII digits), else None."""
+    return int(raw) if _ID.fullmatch(raw) and int(raw) <= MAX_ID else None
+
+
+def parse_day(raw: str) -> date | None:
+    """`raw` (YYYY-MM-DD) as a day in the supported range, else None."""
+    with suppress(ValueError):
+        if _DATE.fullmatch(raw) and in_supported_range(day := date.fromisoformat(raw)):
+            return day
+    return None
 
 
 class RawForm(Protocol):
@@ -122,7 +143,7 @@ class FormReader:
     def identifiers(self, name: str) -> list[int]:
         """Every non-empty value of a multi-valued field, as positive database ids."""
         values = [v.strip() for v in self._form.getlist(name) if isinstance(v, str) and v.strip()]
-        ids = [int(v) for v in values if _INTEGER.fullmatch(v) and 1 <= int(v) <= MAX_ID]
+        ids = [number for v in values if (number := parse_id(v)) is not None]
         if len(ids) != len(values):
             self.fail(name, BAD_CHOICE)
         return ids
@@ -139,7 +160,12 @@ class FormReader:
         return self.raw(name).lower() in _CHECKED
 
     def day(self, name: str) -> date | None:
-        return self._parsed(name, _DATE, date.fromisoformat, BAD_DATE)
+        day = self._parsed(name, _DATE, date.fromisoformat, BAD_DATE)
+        if day is not None and not in_supported_range(day):
+            refused = DayOutOfRange()
+            self.fail(name, refused.message, refused.params)
+            return None
+        return day
 
     def clock(self, name: str) -> time | None:
         return self._parsed(name, _TIME, time.fromisoformat, BAD_TIME)

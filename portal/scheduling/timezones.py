@@ -24,6 +24,7 @@ from portal.errors import DomainError
 from portal.scheduling.messages import N_
 
 UNKNOWN_ZONE = N_("Unknown time zone: %(zone)s.")
+DAY_OUT_OF_RANGE = N_("Enter a date from %(first)s to %(last)s.")
 NONEXISTENT_TIME = N_(
     "%(time)s on %(date)s does not exist in %(zone)s: the clocks jump forward at that time."
     " Did you mean %(suggestion)s?"
@@ -32,6 +33,11 @@ NONEXISTENT_TIME = N_(
 # Names that are valid files but wrong for a server: `localtime` follows the host's clock and
 # `Factory` has no offset at all.
 _EXCLUDED = frozenset({"localtime", "Factory"})
+
+# The days the portal plans on. Far wider than any booking, and far enough from year 1 and
+# 9999 that a zone offset or a week's arithmetic never leaves what `datetime` can hold.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
 
 
 class UnknownTimeZone(DomainError):
@@ -51,6 +57,20 @@ class NonexistentLocalTime(DomainError):
         super().__init__(NONEXISTENT_TIME, params)
         self.local = local
         self.suggestion = suggestion
+
+
+class DayOutOfRange(DomainError):
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__(
+            DAY_OUT_OF_RANGE, {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+        )
+
+
+def in_supported_range(day: date) -> bool:
+    """Whether `day` is one the portal plans on (`FIRST_DAY` to `LAST_DAY`)."""
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +106,12 @@ def zone(name: str) -> ZoneInfo:
 
 
 def local_to_utc(local: datetime, tz: str) -> datetime:
-    """UTC instant of a naive wall time in `tz`; refuses gaps, takes the first of a fold."""
+    """UTC instant of a naive wall time in `tz`; refuses gaps and days out of range, takes
+    the first of a fold."""
     if local.tzinfo is not None:
         raise ValueError("local_to_utc expects a naive wall time")
+    if not in_supported_range(local.date()):
+        raise DayOutOfRange()
     zone_info = zone(tz)
     moment = local.replace(tzinfo=zone_info, fold=0).astimezone(UTC)
     # In a gap, fold=0 applies the offset from before the jump, so the round trip lands later.

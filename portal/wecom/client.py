@@ -2,7 +2,9 @@
 
 Retry policy (wecom-api.md §1.1, §1.3):
 - `AccessTokenInvalid` (40014/42001/40001): drop the failing token with compare-and-swap,
-  refresh, and retry the call exactly once; a second token error is raised.
+  refresh, and retry the call once; a token error after our own refresh is raised. When
+  another process had already replaced the token, the retry with its token does not count
+  (it may be revoked too), so a call makes at most three tries.
 - `SystemBusy` / `ConcurrencyLimited` / `WeComUnavailable`: idempotent GETs only, exponential
   backoff with jitter, at most `max_attempts` tries in total. POSTs (message sends above all)
   are never retried inline; the outbox owns their retries.
@@ -57,6 +59,8 @@ JSON = dict[str, Any]
 Params = Mapping[str, str | int]
 
 _RETRYABLE = (SystemBusy, ConcurrencyLimited, WeComUnavailable)
+# A rejected token, another process's replacement, then one we refreshed ourselves.
+_MAX_TOKEN_TRIES = 3
 # Failures that happen before a single byte reaches WeCom.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -141,18 +145,22 @@ class WeComClient:
         retry_transient: bool,
         authenticated: bool = True,
     ) -> JSON:
-        token_retried = False
+        refreshed = False
+        token_tries = 0
         attempt = 1
         while True:
             token = await self.tokens.access_token() if authenticated else None
             try:
                 return await self._call(method, path, params, body, token)
             except AccessTokenInvalid:
-                if token is None or token_retried:
+                token_tries += 1
+                if token is None or refreshed or token_tries >= _MAX_TOKEN_TRIES:
                     raise
-                token_retried = True
-                await self.tokens.invalidate(ACCESS_TOKEN, token)
-                log.info("wecom %s: access token rejected; refreshing and retrying once", path)
+                # When the store no longer held our token, another process had replaced it
+                # and the retry uses theirs, which a revocation may have hit as well: that
+                # retry does not count as our refresh.
+                refreshed = await self.tokens.invalidate(ACCESS_TOKEN, token)
+                log.info("wecom %s: access token rejected; refreshing and retrying", path)
             except _RETRYABLE as exc:
                 if not retry_transient or attempt >= self.max_attempts:
                     raise

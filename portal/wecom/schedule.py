@@ -131,6 +131,26 @@ class Schedules:
         data = await self._client.post("oa/schedule/get", {"schedule_id_list": list(schedule_ids)})
         return list(data.get("schedule_list") or ())
 
+    async def in_calendar(self, cal_id: str, *, offset: int = 0, limit: int = 1000) -> list[JSON]:
+        """One page of the events in a calendar this app created (cancelled ones included).
+
+        https://developer.work.weixin.qq.com/document/path/97723
+        """
+        body = {"cal_id": cal_id, "offset": offset, "limit": limit}
+        data = await self._client.post("oa/schedule/get_by_calendar", body)
+        return list(data.get("schedule_list") or ())
+
+    async def add_calendar(self, summary: str, organizer: str) -> str:
+        """Create a calendar owned by this app; returns its `cal_id`.
+
+        https://developer.work.weixin.qq.com/document/path/93647
+        """
+        calendar = {"organizer": organizer, "readonly": 1, "summary": summary[:128]}
+        data = await self._client.post(
+            "oa/calendar/add", {"calendar": calendar, "agentid": self._client.agent_id}
+        )
+        return str(data["cal_id"])
+
     async def delete(self, schedule_id: str) -> None:
         """Cancel an event this app created.
 

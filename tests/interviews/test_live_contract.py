@@ -32,6 +32,7 @@ async def request_for(
     async with open_state(settings, build_templates(), Catalogs(), clock=clock) as state:
 
         def build(person_id: int, query: bytes = b"") -> Request:
+            now = int(clock.timestamp())
             scope = {
                 "type": "http",
                 "method": "GET",
@@ -45,7 +46,8 @@ async def request_for(
                 "scheme": "http",
                 "server": ("testserver", 80),
                 "root_path": "",
-                "session": {"person_id": person_id},
+                # A fresh sign-in, as `access.sign_in` writes it (epoch 0: never signed out).
+                "session": {"person_id": person_id, "epoch": 0, "since": now, "seen": now},
             }
             return Request(scope)
 

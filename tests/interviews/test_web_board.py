@@ -134,6 +134,7 @@ async def test_check_endpoint_reports_a_local_time_that_does_not_exist(
     client: httpx.AsyncClient, hr: Auth, world: World, clock: FrozenClock
 ) -> None:
     clock.set(BEFORE_DST_2027)
+    await hr.login_as("liuyang")  # a session idle since the old "now" has ended
     token = await hr.csrf_token()
     form = interview_form(world, TODAY_NOON, zone="America/New_York")
     form |= {"date": "2027-03-14", "time": "02:30"}
@@ -155,6 +156,7 @@ async def test_create_in_new_york_stores_utc_across_dst(
     utc_hour: int,
 ) -> None:
     clock.set(BEFORE_DST_2027)
+    await hr.login_as("liuyang")  # a session idle since the old "now" has ended
     token = await hr.csrf_token()
     form = interview_form(world, TODAY_NOON, zone="America/New_York")
     form |= {"date": day, "time": local_time}
@@ -172,6 +174,7 @@ async def test_create_in_the_spring_gap_is_a_field_error(
     client: httpx.AsyncClient, hr: Auth, world: World, clock: FrozenClock
 ) -> None:
     clock.set(BEFORE_DST_2027)
+    await hr.login_as("liuyang")  # a session idle since the old "now" has ended
     token = await hr.csrf_token()
     form = interview_form(world, TODAY_NOON, zone="America/New_York")
     form |= {"date": "2027-03-14", "time": "02:30"}

@@ -7,10 +7,14 @@ import httpx
 import pytest
 
 from portal.clock import FrozenClock
+from portal.db.database import Database
+from portal.db.tokens import DatabaseTokenStore
 from portal.wecom import sandbox as demo
+from portal.wecom.tokens import ACCESS_TOKEN
 from tests.conftest import Auth
 from tests.support.html import attr, one, soup, text
 from tests.support.sandbox import SandboxControl
+from tests.wecom.support import demo_client
 
 WECOM_UA = (
     "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 wxwork/4.1.22 MicroMessenger/7.0.1"
@@ -279,3 +283,17 @@ async def test_callback_wecom_refuses_our_settings_is_503_for_an_admin(
     )
     assert response.status_code == 503
     assert "An administrator must correct them." in text(soup(response), ".error-page h1")
+
+
+async def test_callback_after_revocation_of_a_token_another_process_refreshed_signs_in(
+    client: httpx.AsyncClient, auth: Auth, sandbox: SandboxControl, clock: FrozenClock, db: Database
+) -> None:
+    await auth.login_as(demo.DEMO_HR_USERID)  # the portal caches token 1
+    client.cookies.clear()
+    store = DatabaseTokenStore(db, clock=clock.timestamp)  # another process, same database
+    async with demo_client(sandbox.base_url, clock, token_store=store) as other:
+        await other.tokens.invalidate(ACCESS_TOKEN, await other.tokens.access_token())
+        await other.user.get("lina")  # stores token 2
+    sandbox.invalidate_tokens()  # WeCom revokes both
+    response = await auth.login_as(demo.DEMO_HR_USERID)
+    assert response.headers["location"] == "/"

@@ -53,7 +53,9 @@ def portal_routes(app: Starlette) -> list[PortalRoute]:
 
 
 def concrete_path(route: Route) -> str:
-    return re.sub(r"\{(\w+)(:\w+)?\}", lambda m: "1" if m.group(2) == ":int" else "x", route.path)
+    return re.sub(
+        r"\{(\w+)(:\w+)?\}", lambda m: "1" if m.group(2) in (":int", ":id") else "x", route.path
+    )
 
 
 def test_every_route_declares_access(app: Starlette) -> None:

@@ -7,16 +7,20 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
+from portal.clock import FrozenClock
 from portal.wecom import (
     InvalidCode,
     Member,
+    MemoryTokenStore,
     NonMember,
     WeComClient,
     authorize_url,
     web_login_url,
 )
 from portal.wecom.sandbox import DEMO_AGENT_ID, DEMO_CORP_ID
+from portal.wecom.tokens import ACCESS_TOKEN
 from tests.support.sandbox import SandboxControl
+from tests.wecom.support import demo_client
 
 REDIRECT = "https://portal.example.com:8443/auth/callback?next=/mine"
 
@@ -140,3 +144,20 @@ async def test_code_for_outsider_returns_non_member(
     code = sandbox.code_for_openid("o-outsider-1")
     identity = await wecom_client.oauth.get_user_info(code)
     assert isinstance(identity, NonMember) and identity.openid
+
+
+async def test_code_exchange_after_revocation_of_a_token_another_process_refreshed_recovers(
+    sandbox: SandboxControl, clock: FrozenClock
+) -> None:
+    store = MemoryTokenStore()  # what both processes share (the database in production)
+    base = sandbox.base_url
+    async with demo_client(base, clock, token_store=store) as ours:
+        async with demo_client(base, clock, token_store=store) as theirs:
+            await ours.user.get("zhangwei")  # ours caches token 1
+            await theirs.tokens.invalidate(ACCESS_TOKEN, await theirs.tokens.access_token())
+            await theirs.user.get("lina")  # theirs stores token 2
+        sandbox.invalidate_tokens()  # WeCom revokes both
+        identity = await ours.oauth.get_user_info(sandbox.code_for("zhangwei"))
+    assert identity == Member("zhangwei", None)
+    assert sandbox.calls("gettoken") == 3
+    assert sandbox.calls("auth/getuserinfo") == 3

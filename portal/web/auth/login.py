@@ -14,10 +14,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from portal.directory.errors import SignInExpired
-from portal.directory.service import sign_in_with_code
-from portal.web.core.access import SESSION_PERSON, current_user
+from portal.directory.service import sign_in_with_code, sign_out
+from portal.web.core.access import current_user, end_session, start_session
 from portal.web.core.csrf import rotate_csrf_token
-from portal.web.core.language import SESSION_KEY as LANGUAGE_KEY
 from portal.web.core.rendering import language_of, render
 from portal.web.core.state import app_state, current_time
 from portal.web.home.pages import local_path
@@ -92,18 +91,17 @@ async def callback(request: Request) -> Response:
         ip=request.client.host if request.client else None,
         now=current_time(request),
     )
-    language = request.session.get(LANGUAGE_KEY)
-    request.session.clear()  # a new session for the signed-in person
-    if language:
-        request.session[LANGUAGE_KEY] = language
-    request.session[SESSION_PERSON] = person.id
+    start_session(request, person)
     rotate_csrf_token(request)
     return RedirectResponse(local_path(pending.get("next")), status_code=303)
 
 
 async def logout(request: Request) -> Response:
-    language = request.session.get(LANGUAGE_KEY)
-    request.session.clear()
-    if language:
-        request.session[LANGUAGE_KEY] = language
+    user = await current_user(request)
+    if user is not None:
+        # The epoch, not the cookie, ends the session: a copy of the cookie stops working too.
+        everywhere = (await request.form()).get("everywhere") == "1"
+        db, now = app_state(request)["db"], current_time(request)
+        await sign_out(db, user, everywhere=everywhere, now=now)
+    end_session(request)
     return RedirectResponse(request.url_for("home:landing").path, status_code=303)

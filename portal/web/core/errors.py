@@ -9,12 +9,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from portal.db.database import DatabaseUnavailable
 from portal.errors import PortalError
 from portal.i18n import N_
 from portal.web.core.access import LoginRequired
 from portal.web.core.htmx import HtmxDetails, hx_redirect, retarget
-from portal.web.core.middleware import loggable_path
+from portal.web.core.middleware import add_security_headers, loggable_path
 from portal.web.core.rendering import render, translate
+from portal.web.core.state import app_state
 
 log = logging.getLogger(__name__)
 
@@ -75,18 +77,55 @@ async def login_required(request: Request, exc: Exception) -> Response:
     return RedirectResponse(login, status_code=303)
 
 
+# How soon a browser or a client may ask again while the database is away.
+RETRY_AFTER_SECONDS = 30
+
+
+async def database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database is away: 503 with advice to retry this same page, never a bare 500."""
+    log.warning(
+        "%s %s: database unavailable: %s", request.method, loggable_path(request.url.path), exc
+    )
+    text = translate(request, STATUS_MESSAGES[503])
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if HtmxDetails.of(request).request:
+        response = render(request, "errors/_inline.html", {"message": text}, status=503)
+        response.headers.update(headers)
+        return retarget(response, "#flash")
+    context = {"status": 503, "message": text, "retry_url": _retry_url(request)}
+    return render(request, "errors/503.html", context, status=503, headers=headers)
+
+
+def _retry_url(request: Request) -> str:
+    """This page again for a GET; after a form post, the start page (the link is a GET)."""
+    if request.method != "GET":
+        return request.url_for("home:landing").path
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, loggable_path(request.url.path))
     try:
-        return error_response(request, 500, STATUS_MESSAGES[500])
+        response = error_response(request, 500, STATUS_MESSAGES[500])
     except Exception:  # the error page itself failed (e.g. no lifespan state); stay plain
         log.exception("error page failed")
-        return Response("Internal Server Error", status_code=500, media_type="text/plain")
+        response = Response("Internal Server Error", status_code=500, media_type="text/plain")
+    # This handler runs outside the middleware stack (Starlette's ServerErrorMiddleware).
+    add_security_headers(response.headers, https=_https(request))
+    return response
+
+
+def _https(request: Request) -> bool:
+    try:
+        return app_state(request)["settings"].https
+    except KeyError:  # no lifespan state: nothing says the site is served over HTTPS
+        return False
 
 
 EXCEPTION_HANDLERS = {
     PortalError: portal_error,
     HTTPException: http_error,
     LoginRequired: login_required,
+    DatabaseUnavailable: database_unavailable,
     Exception: server_error,
 }

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from portal.interviews.service import BookingPolicy
 from portal.scheduling import BookingConflict, DomainError, ValidationFailed
-from portal.scheduling.fields import MAX_ID
+from portal.scheduling.fields import parse_id
 from portal.scheduling.rooms import ROOM_KIND_LABELS
 from portal.web.core.htmx import HtmxDetails, hx_redirect
 from portal.web.core.rendering import translate
@@ -50,7 +50,7 @@ def room_kinds(request: Request) -> dict[str, Any]:
 def picked_ids(raw: Iterable[object]) -> list[int]:
     """The interviewer ids among `raw` (a form's values), ignoring anything that is not one."""
     values = [str(v).strip() for v in raw]
-    ids = [int(v) for v in values if v.isdigit() and 0 < int(v) <= MAX_ID]
+    ids = [number for v in values if (number := parse_id(v)) is not None]
     return list(dict.fromkeys(ids))
 
 

@@ -65,7 +65,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def add_security_headers(headers: MutableHeaders, *, https: bool) -> None:
+    """The headers every response carries; a handler's own value (e.g. a stricter one) wins."""
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Candidate links carry a token in the path: never leak it to other sites.
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if https:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+
+
 class SecurityHeadersMiddleware:
+    """Security headers on every response the middleware stack sees.
+
+    Starlette answers an unhandled exception from `ServerErrorMiddleware`, outside every user
+    middleware, so the 500 handler (`core/errors.server_error`) adds the same headers itself.
+    """
+
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
         self.https = https
@@ -77,14 +94,7 @@ class SecurityHeadersMiddleware:
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                # Candidate links carry a token in the path: never leak it to other sites.
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
-                if self.https:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+                add_security_headers(MutableHeaders(scope=message), https=self.https)
             await send(message)
 
         await self.app(scope, receive, send_wrapper)

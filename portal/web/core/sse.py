@@ -54,7 +54,9 @@ def last_event_id(request: Request) -> int | None:
     no Last-Event-ID; the page keeps `after` current for that case. The larger one wins.
     """
     raw = [request.headers.get("last-event-id", ""), request.query_params.get("after", "")]
-    values = [int(value) for value in raw if value.isdigit() and len(value) <= 15]
+    values = [
+        int(value) for value in raw if value.isascii() and value.isdigit() and len(value) <= 15
+    ]
     return max(values) if values else None
 
 

@@ -4,7 +4,7 @@ from portal.web.core.access import Access
 from portal.web.core.routing import route
 from portal.web.interviews import board, changes, forms, room, week
 
-ONE = "/interviews/{interview_id:int}"
+ONE = "/interviews/{interview_id:id}"
 POST = ["POST"]
 
 routes = [

@@ -27,6 +27,7 @@ from portal.scheduling import Actor, ActorKind, Status, day_range, local_date
 from portal.web.core.access import current_user, require_user
 from portal.web.core.htmx import HtmxDetails
 from portal.web.core.live_anchors import board_anchor, interview_anchor
+from portal.web.core.paging import query_day
 from portal.web.core.rendering import render, viewer_timezone
 from portal.web.core.sse import out_of_band
 from portal.web.core.state import app_state, current_time
@@ -35,12 +36,9 @@ from portal.web.interviews.views import labels, render_fragment, status_view
 
 
 def board_day(request: Request) -> date:
-    """The day asked for (`?day=YYYY-MM-DD`), else today in the viewer's zone."""
-    raw = request.query_params.get("day", "")
-    try:
-        return date.fromisoformat(raw) if len(raw) == 10 else _today(request)
-    except ValueError:
-        return _today(request)
+    """The day asked for (`?day=YYYY-MM-DD`), else (none, or out of range) today in the
+    viewer's zone."""
+    return query_day(request, "day") or _today(request)
 
 
 def _today(request: Request) -> date:

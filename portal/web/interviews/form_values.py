@@ -24,7 +24,7 @@ from portal.scheduling import (
     local_date,
     utc_to_local,
 )
-from portal.scheduling.fields import MAX_ID, FormReader
+from portal.scheduling.fields import MAX_ID, FormReader, parse_id
 from portal.web.core.forms import COMMON_ZONES, picked_ids, room_kinds
 from portal.web.core.rendering import translate, viewer_timezone
 from portal.web.core.state import app_state, current_time
@@ -149,9 +149,9 @@ async def choices(request: Request, values: dict[str, str]) -> dict[str, Any]:
     db = app_state(request)["db"]
     positions: list[Position] = await list_positions(db, active_only=True)
     candidates: list[Candidate] = await search_candidates(db, limit=50)
-    chosen = values.get("candidate_id", "")
-    if chosen.isdigit() and all(str(c.id) != chosen for c in candidates):
-        current = await get_candidate(db, int(chosen))
+    chosen = parse_id(values.get("candidate_id", ""))
+    if chosen is not None and all(c.id != chosen for c in candidates):
+        current = await get_candidate(db, chosen)
         candidates = [current, *candidates] if current else candidates
     shelf = app_state(request)["papers"]
     papers = None if shelf is None else await shelf.papers()

@@ -11,17 +11,14 @@ from starlette.responses import Response
 from portal.db.interviews import list_in_range
 from portal.interviews.week import busy_rows, time_grid, week_days
 from portal.scheduling import local_date, week_range, week_start
+from portal.web.core.paging import query_day
 from portal.web.core.rendering import render, viewer_timezone
 from portal.web.core.state import app_state, current_time
 from portal.web.interviews.views import labels
 
 
 def _monday(request: Request) -> date:
-    raw = request.query_params.get("start", "")
-    try:
-        day = date.fromisoformat(raw) if len(raw) == 10 else None
-    except ValueError:
-        day = None
+    day = query_day(request, "start")
     return week_start(day or local_date(current_time(request), viewer_timezone(request)))
 
 

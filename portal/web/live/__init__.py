@@ -7,7 +7,7 @@ from portal.web.live import stream
 routes = [
     route("/live/board", stream.board, name="board", access=Access.HR),
     route(
-        "/live/interviews/{interview_id:int}",
+        "/live/interviews/{interview_id:id}",
         stream.interview,
         name="interview",
         access=Access.STAFF,

@@ -4,7 +4,7 @@ from portal.web.core.access import Access
 from portal.web.core.routing import route
 from portal.web.mine import pages
 
-ONE = "/mine/{interview_id:int}"
+ONE = "/mine/{interview_id:id}"
 POST = ["POST"]
 
 routes = [

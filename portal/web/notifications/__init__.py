@@ -4,7 +4,7 @@ from portal.web.core.access import Access
 from portal.web.core.routing import route
 from portal.web.notifications import outbox
 
-ONE = "/admin/notifications/{outbox_id:int}"
+ONE = "/admin/notifications/{outbox_id:id}"
 POST = ["POST"]
 
 routes = [

@@ -5,8 +5,8 @@ from portal.web.core.access import Access
 from portal.web.core.routing import route
 from portal.web.people import directory, limits, picker, preferences
 
-PERSON = "/people/{person_id:int}"
-ADMIN_PERSON = "/admin/people/{person_id:int}"
+PERSON = "/people/{person_id:id}"
+ADMIN_PERSON = "/admin/people/{person_id:id}"
 POST = ["POST"]
 
 routes = [

@@ -12,13 +12,13 @@ routes = [
     route("/candidates/new", candidates.new, name="candidate_new", access=Access.HR),
     route("/candidates", candidates.save, name="candidate_create", access=Access.HR, methods=POST),
     route(
-        "/candidates/{candidate_id:int}/edit",
+        "/candidates/{candidate_id:id}/edit",
         candidates.edit,
         name="candidate_edit",
         access=Access.HR,
     ),
     route(
-        "/candidates/{candidate_id:int}/edit",
+        "/candidates/{candidate_id:id}/edit",
         candidates.save,
         name="candidate_update",
         access=Access.HR,
@@ -28,10 +28,10 @@ routes = [
     route("/positions/new", positions.new, name="position_new", access=Access.HR),
     route("/positions", positions.save, name="position_create", access=Access.HR, methods=POST),
     route(
-        "/positions/{position_id:int}/edit", positions.edit, name="position_edit", access=Access.HR
+        "/positions/{position_id:id}/edit", positions.edit, name="position_edit", access=Access.HR
     ),
     route(
-        "/positions/{position_id:int}/edit",
+        "/positions/{position_id:id}/edit",
         positions.save,
         name="position_update",
         access=Access.HR,

@@ -6,7 +6,7 @@ from portal.web.core.routing import route
 from portal.web.share import manage, pages
 
 PAGE = "/c/{token}"
-LINK = "/interviews/{interview_id:int}/link"
+LINK = "/interviews/{interview_id:id}/link"
 POST = ["POST"]
 
 routes = [

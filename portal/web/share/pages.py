@@ -3,6 +3,8 @@
 Opening the page binds this browser session to the link; actions from a session bound to
 another link (or to none) are refused, on top of the app-wide CSRF check. A bad token gets a
 neutral 404 page, an expired or revoked link a 410 page; neither says which interview it was.
+A client that opens too many links that do not work gets a 429 page for every link until its
+window ends (`link_pages`).
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from portal.share import service
 from portal.share.opening import LinkGone, LinkNotFound, OpenedLink, open_link
 from portal.share.page import FROM_BROWSER, parse_cancel_reason
 from portal.web.core.entry import enter
-from portal.web.core.htmx import HtmxDetails
+from portal.web.core.htmx import HtmxDetails, retarget
 from portal.web.core.middleware import loggable_path
 from portal.web.core.rendering import render, translate
 from portal.web.core.routing import Endpoint
 from portal.web.core.state import app_state, current_time
+from portal.web.core.throttle import FailureLimit, client_key
 from portal.web.share.calendar import calendar_entry
 from portal.web.share.page_values import SESSION_LINK, page_context, page_zone, remember_zone
 
@@ -40,16 +43,36 @@ CONFIRMED = N_("Thank you: your attendance is confirmed.")
 CHECKED_IN = N_("You are checked in. Your interviewers know you are here.")
 CANCELLED = N_("Your interview is cancelled. Your recruiter has been told.")
 REQUEST_SENT = N_("Request sent. Your recruiter will get back to you.")
+THROTTLED = N_("Too many links that do not work were opened.")
+# A candidate opens one link from a message; twenty dead ones in ten minutes is a guesser.
+LINK_FAILURE_LIMIT = 20
+LINK_FAILURE_WINDOW = timedelta(minutes=10)
+
+
+def link_failure_limit() -> FailureLimit:
+    """The app's one count of dead links per client (`create_app` keeps it in `app.state`)."""
+    return FailureLimit(limit=LINK_FAILURE_LIMIT, window=LINK_FAILURE_WINDOW)
 
 
 def link_pages(endpoint: Endpoint) -> Endpoint:
-    """Bad or dead links get the candidate's own neutral pages (htmx: the inline error)."""
+    """Bad or dead links get the candidate's own neutral pages (htmx: the inline error).
+
+    Invalid and revoked links count alike and take the same path, so neither the count nor
+    its timing tells them apart; past the limit every link answers 429, a real one too.
+    """
 
     @functools.wraps(endpoint)
     async def wrapped(request: Request) -> Response:
+        failures: FailureLimit = request.app.state.link_failures
+        client, now = client_key(request), current_time(request)
+        wait = failures.retry_after(client, now)
+        if wait is not None:
+            log.info("%s %s throttled", request.method, loggable_path(request.url.path))
+            return _throttled(request, wait)
         try:
             return await endpoint(request)
         except (LinkNotFound, LinkGone) as exc:
+            failures.failed(client, now)
             if HtmxDetails.of(request).request:
                 raise
             log.info("%s %s refused: %s", request.method, loggable_path(request.url.path), exc)
@@ -59,6 +82,15 @@ def link_pages(endpoint: Endpoint) -> Endpoint:
             return render(request, template, context, status=exc.status, headers=PRIVATE)
 
     return wrapped
+
+
+def _throttled(request: Request, wait: int) -> Response:
+    headers = PRIVATE | {"Retry-After": str(wait)}
+    context = {"message": translate(request, THROTTLED)}
+    if HtmxDetails.of(request).request:
+        inline = render(request, "errors/_inline.html", context, status=429, headers=headers)
+        return retarget(inline, "#flash")
+    return render(request, "share/throttled.html", context, status=429, headers=headers)
 
 
 async def _open(request: Request) -> OpenedLink:

@@ -1,4 +1,5 @@
-"""oa/schedule/add|update|get|del: interview events in members' WeCom calendars."""
+"""oa/schedule/add|update|get|del|get_by_calendar and oa/calendar/add: interview events in
+members' WeCom calendars, optionally in a calendar the app created."""
 
 from __future__ import annotations
 
@@ -49,8 +50,10 @@ def _checked(call: ApiCall) -> dict[str, Any]:
 
 
 def add(call: ApiCall) -> dict[str, Any]:
-    """POST oa/schedule/add -> schedule_id."""
+    """POST oa/schedule/add -> schedule_id; an unknown `cal_id` means the default calendar."""
     schedule = _checked(call)
+    if schedule.get("cal_id") not in call.sandbox.state.calendars:
+        schedule.pop("cal_id", None)
     schedule_id = secrets.token_hex(16)
     schedule.update(schedule_id=schedule_id, status=STATUS_NORMAL, sequence=1)
     call.sandbox.state.schedules[schedule_id] = schedule
@@ -90,9 +93,39 @@ def delete(call: ApiCall) -> dict[str, Any]:
     return ok()
 
 
+def by_calendar(call: ApiCall) -> dict[str, Any]:
+    """POST oa/schedule/get_by_calendar {"cal_id", "offset", "limit" <= 1000}."""
+    cal_id = call.body.get("cal_id")
+    if not isinstance(cal_id, str) or cal_id not in call.sandbox.state.calendars:
+        raise ApiError(40058, f"unknown cal_id {cal_id!r}")
+    offset, limit = call.body.get("offset", 0), call.body.get("limit", 500)
+    if not isinstance(offset, int) or not isinstance(limit, int) or not 0 < limit <= 1000:
+        raise ApiError(40058, "offset and limit (1 to 1000) must be integers")
+    found = [s for s in call.sandbox.state.schedules.values() if s.get("cal_id") == cal_id]
+    return ok(schedule_list=found[max(offset, 0) : max(offset, 0) + limit])
+
+
+def add_calendar(call: ApiCall) -> dict[str, Any]:
+    """POST oa/calendar/add {"calendar": {organizer, summary, ...}, "agentid"} -> cal_id."""
+    check_agentid(call.body, call.sandbox.config)
+    calendar = call.body.get("calendar")
+    if not isinstance(calendar, dict):
+        raise ApiError(40058, "calendar must be an object")
+    organizer, summary = calendar.get("organizer"), calendar.get("summary")
+    if not isinstance(organizer, str) or call.sandbox.config.org.member(organizer) is None:
+        raise ApiError(40003, str(organizer))
+    if not isinstance(summary, str) or not 1 <= len(summary) <= 128:
+        raise ApiError(40058, "summary must be 1 to 128 characters")
+    cal_id = secrets.token_hex(16)
+    call.sandbox.state.calendars[cal_id] = {**calendar, "cal_id": cal_id}
+    return ok(cal_id=cal_id)
+
+
 ENDPOINTS = {
     "oa/schedule/add": Endpoint(add, post=True),
     "oa/schedule/update": Endpoint(update, post=True),
     "oa/schedule/get": Endpoint(get, post=True),
     "oa/schedule/del": Endpoint(delete, post=True),
+    "oa/schedule/get_by_calendar": Endpoint(by_calendar, post=True),
+    "oa/calendar/add": Endpoint(add_calendar, post=True),
 }

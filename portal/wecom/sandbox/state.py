@@ -75,6 +75,7 @@ class SandboxState:
         self.codes: dict[str, CodeGrant] = {}
         self.user_tickets: dict[str, tuple[str, float]] = {}
         self.schedules: dict[str, dict[str, Any]] = {}
+        self.calendars: dict[str, dict[str, Any]] = {}
         self.faults = FaultBook()
         self.mailbox = Mailbox(self.config)
         self.calls: Counter[str] = Counter()
