@@ -51,10 +51,6 @@ class RoomSummary:
     attempts: int
     syncing: bool  # a change the platform has not heard of yet
 
-    @property
-    def has_observer_link(self) -> bool:
-        return self.state != CLOSED and self.uid is not None
-
 
 _SUMMARY_FIELDS = [name for name in RoomSummary.__dataclass_fields__ if name != "syncing"]
 

@@ -21,19 +21,13 @@ from portal.interviews.panel import move
 from portal.live import LiveEvent
 from portal.platform import InvalidWebhook, parse_event, verify
 from portal.scheduling import Actor, ActorKind
-from portal.scheduling.rooms import RoomEvent, platform_moves
+from portal.scheduling.rooms import REPORTED_AT, RoomEvent, furthest, platform_moves
 
 log = logging.getLogger(__name__)
 
 WEBHOOK, RECONCILE = "webhook", "reconcile"
 # Work after the answer normally takes milliseconds; older unapplied events were cut short.
 CUT_SHORT_AFTER = timedelta(seconds=30)
-_TIME_COLUMNS = {
-    RoomEvent.OPENED: "opened_at",
-    RoomEvent.STARTED: "started_at",
-    RoomEvent.ENDED: "ended_at",
-}
-_RANK = {None: 0, RoomEvent.OPENED: 1, RoomEvent.STARTED: 2, RoomEvent.ENDED: 3}
 # A reported time further than this from the portal's clock is not trusted (clock skew).
 _PLAUSIBLE = timedelta(days=1)
 
@@ -90,12 +84,11 @@ async def apply(
         current = await locked(db, interview_id, None)
         at = _happened_at(event.ts, now)
         before = current.room.platform_status if current.room else None
-        status = event.event if _RANK[reported] > _RANK[known_event(before or "")] else before
         await store.record_room_status(
             db,
             interview_id,
-            status=status or event.event,
-            column=_TIME_COLUMNS[reported],
+            status=furthest(reported, before),
+            column=REPORTED_AT[reported],
             at=at,
             rating=event.rate if reported == RoomEvent.ENDED else None,
             now=now,

@@ -15,7 +15,7 @@ from portal.db.database import Database
 from portal.interviews.common import Publisher
 from portal.platform import PlatformClient, Room
 from portal.rooms import events
-from portal.scheduling.rooms import RoomEvent
+from portal.scheduling.rooms import REPORTED_AT, RoomEvent
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +69,5 @@ async def _listed(platform: PlatformClient, uids: set[str], since: datetime) -> 
 
 
 def _ts(room: Room, reported: RoomEvent) -> int | None:
-    at = {
-        RoomEvent.OPENED: room.opened_at,
-        RoomEvent.STARTED: room.started_at,
-        RoomEvent.ENDED: room.ended_at,
-    }[reported]
+    at: datetime | None = getattr(room, REPORTED_AT[reported])
     return None if at is None else int(at.timestamp())

@@ -70,9 +70,20 @@ def platform_moves(current: Status, event: RoomEvent) -> list[Status]:
     return steps
 
 
-def implied_events(reported: RoomEvent) -> list[RoomEvent]:
-    """The events a report implies, itself included, in order (reconciliation fills gaps)."""
-    return list(_ORDER[: _ORDER.index(reported) + 1])
+# Where a room (the portal's row, or the platform's answer) keeps the time of each report.
+REPORTED_AT = {
+    RoomEvent.OPENED: "opened_at",
+    RoomEvent.STARTED: "started_at",
+    RoomEvent.ENDED: "ended_at",
+}
+
+
+def furthest(reported: RoomEvent, before: str | None) -> str:
+    """The room's status after `reported`: the platform's status only moves forward."""
+    order = [event.value for event in _ORDER]
+    if before in order and order.index(before) > order.index(reported.value):
+        return before
+    return reported.value
 
 
 ROOM_LABELS = {

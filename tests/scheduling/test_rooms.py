@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from portal.scheduling import ActorKind, Status, can_join, transition
-from portal.scheduling.rooms import JOIN_GRACE, RoomEvent, implied_events, platform_moves
+from portal.scheduling.rooms import JOIN_GRACE, RoomEvent, furthest, platform_moves
+from tests.support.when import NOW
 
-START = datetime(2031, 5, 6, 2, 0, tzinfo=UTC)  # any moment: the rules take "now" as given
+START = NOW + timedelta(days=2)  # the rules take "now" as given; any moment will do
 END = START + timedelta(hours=1)
 S = Status
 
@@ -51,9 +52,10 @@ def test_every_platform_step_is_one_the_state_machine_allows_at_any_time(
             )
 
 
-def test_implied_events_are_the_report_and_what_came_before() -> None:
-    assert implied_events(RoomEvent.ENDED) == list(RoomEvent)
-    assert implied_events(RoomEvent.OPENED) == [RoomEvent.OPENED]
+def test_the_platform_status_only_moves_forward() -> None:
+    assert furthest(RoomEvent.STARTED, None) == "interview_started"
+    assert furthest(RoomEvent.STARTED, "interview_ended") == "interview_ended"
+    assert furthest(RoomEvent.ENDED, "interview_opened") == "interview_ended"
 
 
 def test_candidate_join_window_uses_the_early_minutes_and_the_grace() -> None:

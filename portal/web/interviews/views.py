@@ -20,7 +20,7 @@ from portal.scheduling import (
     Status,
     allowed_targets,
 )
-from portal.scheduling.rooms import PLATFORM_STATUS_LABELS, ROOM_LABELS
+from portal.scheduling.rooms import PLATFORM_STATUS_LABELS, REPORTED_AT, ROOM_LABELS
 from portal.web.core.rendering import base_context, translate
 
 RSVP_LABELS = {
@@ -170,11 +170,11 @@ def _platform_label(request: Request, status: str | None) -> str | None:
 
 
 def _reported_at(room: RoomSummary) -> datetime | None:
-    return {
-        "interview_opened": room.opened_at,
-        "interview_started": room.started_at,
-        "interview_ended": room.ended_at,
-    }.get(room.platform_status or "")
+    for event, column in REPORTED_AT.items():
+        if room.platform_status == event.value:
+            at: datetime | None = getattr(room, column)
+            return at
+    return None
 
 
 def fragment_context(request: Request, extra: dict[str, Any]) -> dict[str, Any]:
