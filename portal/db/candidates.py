@@ -22,6 +22,7 @@ class Candidate:
     notes: str | None
     created_at: datetime
     updated_at: datetime
+    resume_url: str | None  # a résumé kept elsewhere; an uploaded one is in `db.resumes`
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from portal.db.database import Database, Row
-from portal.db.tables import feedback, people
-from portal.scheduling import Scorecard
+from portal.db.tables import feedback, interviews, people, plan_rounds
+from portal.scheduling import Scorecard, Status
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class FeedbackEntry:
     status: str  # draft, submitted
     submitted_at: datetime | None
     updated_at: datetime
+    structure: Any  # the focus areas it was written against (`scheduling.kits`), or None
+    scores: Any  # {area key: {"rating", "notes"}}, or None
 
 
 def _select() -> sa.Select[tuple[object, ...]]:
@@ -84,3 +87,50 @@ async def write_feedback(
                 interview_id=interview_id, person_id=person_id, created_at=now, **values
             )
         )
+
+
+@dataclass(frozen=True)
+class RoundFeedback:
+    """One scorecard of a candidate's pipeline for a position, with the round it belongs to."""
+
+    entry: FeedbackEntry
+    interview_id: int
+    round: int
+    round_name: str | None
+    starts_at: datetime
+    interview_status: Status
+
+
+async def list_pipeline_feedback(
+    db: Database, candidate_id: int, position_id: int
+) -> list[RoundFeedback]:
+    """Every scorecard (drafts included) of the candidate's interviews for the position, by
+    round and start; the caller filters by viewer (`scheduling.feedback`, `.pipeline`)."""
+    query = (
+        sa.select(
+            feedback,
+            people.c.name.label("person_name"),
+            interviews.c.round,
+            interviews.c.starts_at,
+            interviews.c.status.label("interview_status"),
+            plan_rounds.c.name.label("round_name"),
+        )
+        .select_from(
+            feedback.join(people, people.c.id == feedback.c.person_id)
+            .join(interviews, interviews.c.id == feedback.c.interview_id)
+            .outerjoin(plan_rounds, plan_rounds.c.id == interviews.c.plan_round_id)
+        )
+        .where(interviews.c.candidate_id == candidate_id, interviews.c.position_id == position_id)
+        .order_by(interviews.c.round, interviews.c.starts_at, feedback.c.id)
+    )
+    return [
+        RoundFeedback(
+            entry=_entry(row),
+            interview_id=row["interview_id"],
+            round=row["round"],
+            round_name=row["round_name"],
+            starts_at=row["starts_at"],
+            interview_status=Status(row["interview_status"]),
+        )
+        for row in await db.fetch_all(query)
+    ]

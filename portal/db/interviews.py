@@ -21,6 +21,7 @@ from portal.db.tables import (
     interview_interviewers,
     interviews,
     people,
+    plan_rounds,
     positions,
     rooms,
 )
@@ -67,6 +68,8 @@ class InterviewDetail:
     room_url: str | None
     room_kind: str  # technical, non_technical, none
     room_paper_uid: str | None
+    plan_round_id: int | None  # the plan round it was booked as: its kit and scorecard
+    round_name: str | None  # that round's name (技术一面), None without a plan
     location: str | None
     notes: str | None
     candidate_prep: str | None
@@ -104,6 +107,7 @@ _COLUMNS: list[Any] = [
     candidates.c.phone.label("candidate_phone"),
     candidates.c.email.label("candidate_email"),
     positions.c.title.label("position_title"),
+    plan_rounds.c.name.label("round_name"),
     _creator.c.wecom_userid.label("created_by_userid"),
     _creator.c.name.label("created_by_name"),
     _updater.c.name.label("updated_by_name"),
@@ -122,6 +126,7 @@ _COLUMNS: list[Any] = [
 _JOINED = (
     interviews.join(candidates, candidates.c.id == interviews.c.candidate_id)
     .join(positions, positions.c.id == interviews.c.position_id)
+    .outerjoin(plan_rounds, plan_rounds.c.id == interviews.c.plan_round_id)
     .outerjoin(_creator, _creator.c.id == interviews.c.created_by)
     .outerjoin(_updater, _updater.c.id == interviews.c.updated_by)
     .outerjoin(rooms, rooms.c.interview_id == interviews.c.id)

@@ -81,6 +81,8 @@ candidates = sa.Table(
     sa.Column("notes", sa.Text, nullable=True),
     _created(),
     _updated(),
+    # A résumé kept elsewhere (an ATS, a drive): shown to the panel and HR as a link.
+    sa.Column("resume_url", sa.String(2048), nullable=True),
 )
 sa.Index("ix_candidates_name", candidates.c.name)
 
@@ -98,6 +100,91 @@ positions = sa.Table(
     sa.Column("room_kind", sa.String(16), nullable=False, server_default="technical"),
     sa.CheckConstraint("room_kind IN ('technical', 'non_technical', 'none')", name="room_kind"),
 )
+
+# --- interview plans (issue 15, migration 0012) ---
+# A position's plan: its rounds in order. A round removed from the plan keeps its row
+# (`removed_at`), so the interviews booked as it keep their kit and scorecard structure.
+plan_rounds = sa.Table(
+    "plan_rounds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("position_id", sa.ForeignKey("positions.id"), nullable=False),
+    sa.Column("sort_order", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("duration_minutes", sa.Integer, nullable=False),
+    sa.Column("room_kind", sa.String(16), nullable=False, server_default="technical"),
+    sa.Column("room_paper_uid", sa.String(64), nullable=True),
+    sa.Column("panel_size", sa.Integer, nullable=False, server_default="1"),
+    # The kit: [{"key", "name", "description", "anchors": [1, 2, 3, 4 texts]}] and
+    # [{"text"}] (`scheduling.kits` reads and writes both shapes).
+    sa.Column("focus_areas", JSONValue(), nullable=False),
+    sa.Column("questions", JSONValue(), nullable=False),
+    sa.Column("removed_at", UTCDateTime(), nullable=True),
+    _created(),
+    _updated(),
+    sa.CheckConstraint("room_kind IN ('technical', 'non_technical', 'none')", name="room_kind"),
+    sa.CheckConstraint("panel_size BETWEEN 1 AND 5", name="panel_size"),
+    sa.CheckConstraint("duration_minutes BETWEEN 15 AND 480", name="duration"),
+)
+sa.Index(
+    "ix_plan_rounds_position_id_sort_order", plan_rounds.c.position_id, plan_rounds.c.sort_order
+)
+
+# The interviewers qualified for a round: whom scheduling offers, and replaces decliners from.
+plan_round_pool = sa.Table(
+    "plan_round_pool",
+    metadata,
+    sa.Column("round_id", sa.ForeignKey("plan_rounds.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("person_id", sa.ForeignKey("people.id"), primary_key=True),
+)
+
+# A candidate's uploaded résumé (one PDF, the latest wins). Kept in the database so every
+# instance serves it; only the panel and HR may read it (`portal/resumes.py`).
+resumes = sa.Table(
+    "resumes",
+    metadata,
+    sa.Column("candidate_id", sa.ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("filename", sa.String(255), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("uploaded_by", sa.ForeignKey("people.id"), nullable=True),
+    sa.Column("uploaded_at", UTCDateTime(), nullable=False),
+)
+
+# A candidate in a position's pipeline: where they stand (HR's last decision).
+applications = sa.Table(
+    "applications",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("candidate_id", sa.ForeignKey("candidates.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("position_id", sa.ForeignKey("positions.id"), nullable=False),
+    sa.Column("stage", sa.String(16), nullable=False, server_default="active"),
+    # The round number HR advanced the candidate to (the next one to schedule).
+    sa.Column("next_round", sa.Integer, nullable=False, server_default="1"),
+    _created(),
+    _updated(),
+    sa.UniqueConstraint("candidate_id", "position_id"),
+    sa.CheckConstraint("stage IN ('active', 'rejected', 'offered')", name="stage"),
+)
+
+# Every decision HR recorded on a debrief, in order (also in the audit log).
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "application_id", sa.ForeignKey("applications.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("decision", sa.String(16), nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),  # the round it was decided after
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("decided_by", sa.ForeignKey("people.id"), nullable=True),
+    sa.Column("decided_at", UTCDateTime(), nullable=False),
+    sa.CheckConstraint("decision IN ('advance', 'reject', 'offer')", name="decision"),
+)
+sa.Index("ix_decisions_application_id_id", decisions.c.application_id, decisions.c.id)
+# --- end interview plans ---
 
 interviews = sa.Table(
     "interviews",
@@ -119,6 +206,8 @@ interviews = sa.Table(
     # technical / non_technical: a room on the interview platform; none: room_url only.
     sa.Column("room_kind", sa.String(16), nullable=False, server_default="none"),
     sa.Column("room_paper_uid", sa.String(64), nullable=True),  # a question-bank paper
+    # The plan round it was booked as (its kit and scorecard); None: booked without a plan.
+    sa.Column("plan_round_id", sa.ForeignKey("plan_rounds.id"), nullable=True),
     # Optimistic concurrency: every update bumps it; a stale form is refused.
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("created_by", sa.ForeignKey("people.id"), nullable=True),
@@ -223,6 +312,11 @@ feedback = sa.Table(
     sa.Column("submitted_at", UTCDateTime(), nullable=True),
     _created(),
     _updated(),
+    # A structured scorecard (migration 0012): the focus areas it was written against, copied
+    # from the kit (a draft follows the kit, a submitted card keeps its copy for good), and
+    # {area key: {"rating": 1-4, "notes": text}}. NULL structure: the old single-rating card.
+    sa.Column("structure", JSONValue(), nullable=True),
+    sa.Column("scores", JSONValue(), nullable=True),
     sa.UniqueConstraint("interview_id", "person_id"),
     sa.CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 4", name="rating"),
     sa.CheckConstraint("status IN ('draft', 'submitted')", name="status"),

@@ -1,0 +1,72 @@
+"""Candidates' uploaded résumés: one PDF each, kept in the database so every instance serves it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from portal.db.database import Database, upsert
+from portal.db.tables import resumes
+
+
+@dataclass(frozen=True)
+class ResumeFile:
+    """What is known about an uploaded résumé without reading its bytes."""
+
+    candidate_id: int
+    filename: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+_META = (
+    resumes.c.candidate_id,
+    resumes.c.filename,
+    resumes.c.size,
+    resumes.c.sha256,
+    resumes.c.uploaded_at,
+)
+
+
+async def get_resume_file(db: Database, candidate_id: int) -> ResumeFile | None:
+    row = await db.fetch_one(sa.select(*_META).where(resumes.c.candidate_id == candidate_id))
+    return (
+        ResumeFile(**{name: row[name] for name in ResumeFile.__dataclass_fields__}) if row else None
+    )
+
+
+async def read_resume_content(db: Database, candidate_id: int) -> bytes | None:
+    value = await db.fetch_val(
+        sa.select(resumes.c.content).where(resumes.c.candidate_id == candidate_id)
+    )
+    return None if value is None else bytes(value)
+
+
+async def put_resume(
+    db: Database,
+    candidate_id: int,
+    *,
+    filename: str,
+    content: bytes,
+    uploaded_by: int | None,
+    now: datetime,
+) -> None:
+    """Store the candidate's résumé, replacing any earlier one."""
+    values = {
+        "filename": filename,
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "content": content,
+        "uploaded_by": uploaded_by,
+        "uploaded_at": now,
+    }
+    statement = upsert(db, resumes).values(candidate_id=candidate_id, **values)
+    await db.execute(statement.on_conflict_do_update(index_elements=["candidate_id"], set_=values))
+
+
+async def delete_resume(db: Database, candidate_id: int) -> None:
+    await db.execute(resumes.delete().where(resumes.c.candidate_id == candidate_id))
