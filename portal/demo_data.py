@@ -15,6 +15,7 @@ from portal.db.database import Database
 from portal.db.interviews import count_interviews
 from portal.db.people import Person, get_person_by_userid
 from portal.db.positions import PositionFields
+from portal.demo_plans import seed_plans
 from portal.interviews import service
 from portal.interviews.checks import BookingPolicy
 from portal.live import LiveEvent
@@ -90,6 +91,7 @@ async def seed_demo(
         await save_position(db, None, PositionFields(title, None, None, room_kind=kind), now=now)
         for title, kind in POSITIONS
     ]
+    await seed_plans(db, positions, actor=Actor.person(hr, ActorKind.HR), now=now)
     candidates = [
         await save_candidate(db, None, CandidateFields(name, None, None), now=now)
         for name in CANDIDATES

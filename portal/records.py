@@ -26,6 +26,7 @@ def read_candidate(form: RawForm) -> CandidateFields:
         phone=reader.phone("phone"),
         email=reader.email("email"),
         notes=reader.text("notes", max_len=4000, multiline=True),
+        resume_url=reader.url("resume_url", max_len=2048),
     )
     reader.finish()
     return fields

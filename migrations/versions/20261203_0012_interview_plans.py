@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("panel_size", sa.Integer, nullable=False, server_default="1"),
         sa.Column("focus_areas", JSONValue(), nullable=False),
         sa.Column("questions", JSONValue(), nullable=False),
+        sa.Column("area_seq", sa.Integer, nullable=False, server_default="0"),
         sa.Column("removed_at", UTCDateTime(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),

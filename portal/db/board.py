@@ -24,6 +24,7 @@ from portal.db.tables import (
     interview_interviewers,
     interviews,
     people,
+    plan_rounds,
     positions,
     reschedule_requests,
     rooms,
@@ -67,6 +68,7 @@ class BoardEntry:
     panel: tuple[BoardMember, ...]
     reschedule_requested: bool = False  # the candidate asked for another time; HR hasn't acted
     room: BoardRoom | None = None
+    round_name: str | None = None  # the plan round it was booked as
 
     @property
     def interviewer_ids(self) -> tuple[int, ...]:
@@ -120,11 +122,13 @@ def _statement(is_postgres: bool) -> sa.TextualSelect:
             rooms.c.state.label("room_state"),
             rooms.c.platform_status.label("room_platform_status"),
             rooms.c.rating.label("room_rating"),
+            plan_rounds.c.name.label("round_name"),
         )
         .select_from(
             interviews.join(candidates, candidates.c.id == interviews.c.candidate_id)
             .join(positions, positions.c.id == interviews.c.position_id)
             .outerjoin(rooms, rooms.c.interview_id == interviews.c.id)
+            .outerjoin(plan_rounds, plan_rounds.c.id == interviews.c.plan_round_id)
         )
         .where(
             # Placeholders for the text's typed binds (a typed bind would render a `::` cast
@@ -156,6 +160,7 @@ def _statement(is_postgres: bool) -> sa.TextualSelect:
             sa.column("room_state", sa.String),
             sa.column("room_platform_status", sa.String),
             sa.column("room_rating", sa.Integer),
+            sa.column("round_name", sa.String),
         )
     )
 
@@ -190,4 +195,5 @@ def _entry(row: Row) -> BoardEntry:
         room=None
         if row["room_state"] is None
         else BoardRoom(row["room_state"], row["room_platform_status"], row["room_rating"]),
+        round_name=row["round_name"],
     )

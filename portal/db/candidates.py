@@ -33,6 +33,7 @@ class CandidateFields:
     phone: str | None
     email: str | None
     notes: str | None = None
+    resume_url: str | None = None
 
 
 def _candidate(row: Row) -> Candidate:
@@ -63,6 +64,7 @@ async def insert_candidate(db: Database, fields: CandidateFields, *, now: dateti
         phone=fields.phone,
         email=fields.email,
         notes=fields.notes,
+        resume_url=fields.resume_url,
         created_at=now,
         updated_at=now,
     )
@@ -80,6 +82,7 @@ async def update_candidate(
             phone=fields.phone,
             email=fields.email,
             notes=fields.notes,
+            resume_url=fields.resume_url,
             updated_at=now,
         )
     )

@@ -11,6 +11,13 @@ import sqlalchemy as sa
 from portal.db.database import Database, Row
 from portal.db.tables import feedback, interviews, people, plan_rounds
 from portal.scheduling import Scorecard, Status
+from portal.scheduling.kits import FocusArea, areas_to_json
+from portal.scheduling.scorecards import (
+    ScoredArea,
+    StructuredCard,
+    scored_areas,
+    scores_to_json,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,16 @@ class FeedbackEntry:
     updated_at: datetime
     structure: Any  # the focus areas it was written against (`scheduling.kits`), or None
     scores: Any  # {area key: {"rating", "notes"}}, or None
+
+    @property
+    def structured(self) -> bool:
+        """Written against a kit's focus areas (else the legacy card)."""
+        return bool(self.structure)
+
+    @property
+    def rows(self) -> tuple[ScoredArea, ...]:
+        """The card's own copy of its focus areas with their scores, never today's kit."""
+        return scored_areas(self.structure, self.scores)
 
 
 def _select() -> sa.Select[tuple[object, ...]]:
@@ -65,7 +82,7 @@ async def write_feedback(
     now: datetime,
 ) -> None:
     """Insert or overwrite the scorecard; `card.submit` makes it final."""
-    values = {
+    values: dict[str, Any] = {
         "rating": card.rating,
         "recommendation": None if card.recommendation is None else card.recommendation.value,
         "strengths": card.strengths,
@@ -74,7 +91,47 @@ async def write_feedback(
         "status": "submitted" if card.submit else "draft",
         "submitted_at": now if card.submit else None,
         "updated_at": now,
+        "structure": None,
+        "scores": None,
     }
+    await _write(db, interview_id, person_id, values, exists=exists, now=now)
+
+
+async def write_structured(
+    db: Database,
+    interview_id: int,
+    person_id: int,
+    card: StructuredCard,
+    areas: tuple[FocusArea, ...],
+    *,
+    exists: bool,
+    now: datetime,
+) -> None:
+    """Insert or overwrite a structured card with the kit's `areas` as its structure."""
+    values: dict[str, Any] = {
+        "rating": None,
+        "recommendation": None if card.recommendation is None else card.recommendation.value,
+        "strengths": None,
+        "concerns": None,
+        "notes": card.notes,
+        "status": "submitted" if card.submit else "draft",
+        "submitted_at": now if card.submit else None,
+        "updated_at": now,
+        "structure": areas_to_json(areas),
+        "scores": scores_to_json(card.scores),
+    }
+    await _write(db, interview_id, person_id, values, exists=exists, now=now)
+
+
+async def _write(
+    db: Database,
+    interview_id: int,
+    person_id: int,
+    values: dict[str, Any],
+    *,
+    exists: bool,
+    now: datetime,
+) -> None:
     if exists:
         await db.execute(
             feedback.update()

@@ -192,6 +192,18 @@ async def list_in_range(db: Database, *, window: UtcRange) -> list[InterviewDeta
     return await _with_panels(db, query)
 
 
+async def list_candidate_interviews(
+    db: Database, candidate_id: int, position_id: int
+) -> list[InterviewDetail]:
+    """Every interview of the candidate for the position, with its panel, by round then start."""
+    query = (
+        _select()
+        .where(interviews.c.candidate_id == candidate_id, interviews.c.position_id == position_id)
+        .order_by(interviews.c.round, interviews.c.starts_at, interviews.c.id)
+    )
+    return await _with_panels(db, query)
+
+
 async def list_for_person(db: Database, person_id: int, window: UtcRange) -> list[InterviewDetail]:
     """The interviews `person_id` sits on (actively) that overlap `window`, in time order."""
     mine = sa.select(interview_interviewers.c.interview_id).where(

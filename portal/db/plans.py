@@ -34,6 +34,7 @@ class PlanRound:
     panel_size: int
     focus_areas: tuple[FocusArea, ...]
     questions: tuple[Question, ...]
+    area_seq: int  # the highest focus-area number ever given (`kits.next_key`)
     removed_at: datetime | None
     updated_at: datetime
 
@@ -62,6 +63,7 @@ def _round(row: Row) -> PlanRound:
         panel_size=row["panel_size"],
         focus_areas=areas_from_json(row["focus_areas"]),
         questions=questions_from_json(row["questions"]),
+        area_seq=row["area_seq"],
         removed_at=row["removed_at"],
         updated_at=row["updated_at"],
     )
@@ -102,6 +104,7 @@ def _values(fields: RoundFields) -> dict[str, object]:
         "panel_size": fields.panel_size,
         "focus_areas": areas_to_json(fields.focus_areas),
         "questions": questions_to_json(fields.questions),
+        "area_seq": fields.area_seq,
     }
 
 

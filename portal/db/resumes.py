@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from portal.db.database import Database, upsert
-from portal.db.tables import resumes
+from portal.db.tables import interview_interviewers, interviews, resumes
 
 
 @dataclass(frozen=True)
@@ -70,3 +70,22 @@ async def put_resume(
 
 async def delete_resume(db: Database, candidate_id: int) -> None:
     await db.execute(resumes.delete().where(resumes.c.candidate_id == candidate_id))
+
+
+async def is_on_candidate_panel(db: Database, person_id: int, candidate_id: int) -> bool:
+    """Whether `person_id` sits on the active panel of any interview of the candidate."""
+    found = await db.fetch_val(
+        sa.select(interviews.c.id)
+        .select_from(
+            interview_interviewers.join(
+                interviews, interviews.c.id == interview_interviewers.c.interview_id
+            )
+        )
+        .where(
+            interview_interviewers.c.person_id == person_id,
+            interview_interviewers.c.active.is_(True),
+            interviews.c.candidate_id == candidate_id,
+        )
+        .limit(1)
+    )
+    return found is not None

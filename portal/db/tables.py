@@ -119,6 +119,9 @@ plan_rounds = sa.Table(
     # [{"text"}] (`scheduling.kits` reads and writes both shapes).
     sa.Column("focus_areas", JSONValue(), nullable=False),
     sa.Column("questions", JSONValue(), nullable=False),
+    # The highest focus-area number ever given ("a7" is 7): a new area never takes the key of
+    # a deleted one, so a draft's scores never attach to an area they were not written for.
+    sa.Column("area_seq", sa.Integer, nullable=False, server_default="0"),
     sa.Column("removed_at", UTCDateTime(), nullable=True),
     _created(),
     _updated(),

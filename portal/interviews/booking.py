@@ -208,7 +208,7 @@ async def _update(
     policy: BookingPolicy,
 ) -> int | None:
     current = await locked(db, interview_id, draft.version)
-    await check_references(db, draft)
+    await check_references(db, draft, kept_round=current.plan_round_id)
     profiles = await available_profiles(db, draft.interviewer_ids)
     moved = draft.slot != current.slot
     status = reschedule_status(current.status) if moved else still_open(current.status)

@@ -11,6 +11,7 @@ from datetime import datetime
 from portal.db import rooms as store
 from portal.db.database import Database
 from portal.db.interviews import InterviewDetail
+from portal.db.plans import get_round
 from portal.db.positions import position_room_kind
 from portal.interviews.checks import BookingPolicy
 from portal.interviews.drafts import RoomChoice
@@ -21,9 +22,13 @@ from portal.scheduling.rooms import PLATFORM_TYPES, RoomKind
 async def chosen(
     db: Database, draft: InterviewDraft, current: InterviewDetail | None
 ) -> RoomChoice:
-    """The form's choice; else the interview's own; else its position's default."""
+    """The form's choice; else its plan round's; else the interview's own; else its
+    position's default."""
     if draft.room_kind is not None:
         return RoomChoice(draft.room_kind.value, draft.room_paper_uid)
+    plan_round = None if draft.plan_round_id is None else await get_round(db, draft.plan_round_id)
+    if plan_round is not None:
+        return RoomChoice(plan_round.room_kind, plan_round.room_paper_uid)
     if current is not None:
         return RoomChoice(current.room_kind, current.room_paper_uid)
     kind = await position_room_kind(db, draft.position_id) or RoomKind.NONE.value

@@ -15,6 +15,7 @@ CANCELLED = "cancelled"
 REMOVED = "removed"
 REMINDER = "reminder"
 FEEDBACK_DUE = "feedback_due"
+FEEDBACK_NUDGE = "feedback_nudge"  # HR asks one panel member for their scorecard
 CANDIDATE_ARRIVED = "candidate_arrived"  # to each interviewer, on the candidate's check-in
 
 CANDIDATE_CONFIRMED = "candidate_confirmed"
@@ -30,7 +31,16 @@ CALENDAR_SYNC = "calendar_sync"
 CONTACT_REFRESH = "contact_refresh"
 
 INTERVIEWER_KINDS = frozenset(
-    {INVITED, CHANGED, CANCELLED, REMOVED, REMINDER, FEEDBACK_DUE, CANDIDATE_ARRIVED}
+    {
+        INVITED,
+        CHANGED,
+        CANCELLED,
+        REMOVED,
+        REMINDER,
+        FEEDBACK_DUE,
+        FEEDBACK_NUDGE,
+        CANDIDATE_ARRIVED,
+    }
 )
 HR_KINDS = frozenset(
     {
@@ -41,6 +51,8 @@ HR_KINDS = frozenset(
         INTERVIEWER_DECLINED,
     }
 )
+# Asking for a scorecard: skipped at send time once it is submitted.
+FEEDBACK_KINDS = frozenset({FEEDBACK_DUE, FEEDBACK_NUDGE})
 # Messages count against WeCom's per-member cap and are paced; tasks are not messages.
 MESSAGE_KINDS = INTERVIEWER_KINDS | HR_KINDS | {DAILY_DIGEST}
 TASK_KINDS = frozenset({CARD_UPDATE, CALENDAR_SYNC, CONTACT_REFRESH})
@@ -61,6 +73,7 @@ KIND_LABELS: dict[str, str] = {
     REMOVED: N_("Removed from interview"),
     REMINDER: N_("Reminder"),
     FEEDBACK_DUE: N_("Feedback due"),
+    FEEDBACK_NUDGE: N_("Feedback requested"),
     CANDIDATE_ARRIVED: N_("Candidate arrived"),
     CANDIDATE_CONFIRMED: N_("Candidate confirmed"),
     CANDIDATE_RESCHEDULE_REQUEST: N_("Reschedule request"),

@@ -87,7 +87,7 @@ async def _load(db: Database, rows: Sequence[OutboxRow]) -> Loaded:
     pairs = [
         (r.interview_id, recipients[r.recipient].person_id or 0)
         for r in rows
-        if r.kind == kinds.FEEDBACK_DUE and r.interview_id and r.recipient in recipients
+        if r.kind in kinds.FEEDBACK_KINDS and r.interview_id and r.recipient in recipients
     ]
     declined_by = [
         r.payload["person_id"]
@@ -130,7 +130,7 @@ def skip_reason(
         return "the recipient is no longer on this interview"
     if row.kind == kinds.REMINDER and now >= info.ends_at:
         return "the interview is already over"
-    if row.kind == kinds.FEEDBACK_DUE and (info.id, recipient.person_id or 0) in loaded.submitted:
+    if row.kind in kinds.FEEDBACK_KINDS and (info.id, recipient.person_id or 0) in loaded.submitted:
         return "feedback already submitted"
     if row.kind in cards.REPLY_CARDS and cards.superseded(row, loaded.cards):
         return "a newer card replaces this one"

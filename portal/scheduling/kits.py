@@ -71,6 +71,7 @@ class RoundFields:
     focus_areas: tuple[FocusArea, ...]
     questions: tuple[Question, ...]
     pool: tuple[int, ...]  # person ids
+    area_seq: int = 0  # the highest area number given so far (see `next_key`)
 
 
 def areas_to_json(areas: Sequence[FocusArea]) -> list[dict[str, Any]]:
@@ -116,22 +117,26 @@ def questions_from_json(value: Any) -> tuple[Question, ...]:
     )
 
 
-def next_key(taken: Sequence[str]) -> str:
-    """A key no area of the round has had: one more than the highest "aN" in use."""
-    numbers = [int(key[1:]) for key in taken if key.startswith("a") and key[1:].isdigit()]
-    return f"a{max(numbers, default=0) + 1}"
+def key_number(key: str) -> int:
+    return int(key[1:]) if key.startswith("a") and key[1:].isdigit() else 0
+
+
+def next_key(taken: Sequence[str], *, floor: int = 0) -> str:
+    """A key no area of the round has had: one past the highest "aN" in use and `floor`."""
+    return f"a{max([floor, *map(key_number, taken)]) + 1}"
 
 
 _ROOM_KINDS = {kind.value: kind for kind in RoomKind}
 
 
-def read_round(form: RawForm, *, known_keys: Sequence[str] = ()) -> RoundFields:
+def read_round(form: RawForm, *, known_keys: Sequence[str] = (), area_seq: int = 0) -> RoundFields:
     """The round form, or `ValidationFailed` with every field error.
 
     Focus areas arrive as parallel lists (`area_key`, `area_name`, `area_description`,
     `area_anchor1`..`area_anchor4`); a row left wholly empty is dropped, a new row (no key, or
-    a key the round never had) gets a fresh one. Questions are `question` fields, one each.
-    Pool members are `pool_ids`.
+    a key the round does not have) gets a fresh one, numbered past `area_seq` (the highest
+    number the round ever gave, so a deleted area's key is never reused). Questions are
+    `question` fields, one each; pool members are `pool_ids`.
     """
     reader = FormReader(form)
     name = reader.text("name", max_len=64, required=True) or ""
@@ -141,7 +146,7 @@ def read_round(form: RawForm, *, known_keys: Sequence[str] = ()) -> RoundFields:
     kind = reader.choice("room_kind", _ROOM_KINDS) or RoomKind.TECHNICAL
     paper = reader.text("room_paper_uid", max_len=64)
     panel_size = reader.integer("panel_size", low=1, high=MAX_PANEL)
-    areas = _areas(reader, form, known_keys)
+    areas = _areas(reader, form, known_keys, area_seq)
     questions = _questions(reader, form)
     pool = tuple(dict.fromkeys(reader.identifiers("pool_ids")))
     if len(pool) > MAX_POOL:
@@ -156,6 +161,7 @@ def read_round(form: RawForm, *, known_keys: Sequence[str] = ()) -> RoundFields:
         focus_areas=areas,
         questions=questions,
         pool=pool,
+        area_seq=max([area_seq, *(key_number(a.key) for a in areas)]),
     )
 
 
@@ -165,7 +171,9 @@ def _texts(form: RawForm, name: str) -> list[str]:
     ]
 
 
-def _areas(reader: FormReader, form: RawForm, known_keys: Sequence[str]) -> tuple[FocusArea, ...]:
+def _areas(
+    reader: FormReader, form: RawForm, known_keys: Sequence[str], area_seq: int
+) -> tuple[FocusArea, ...]:
     names, keys = _texts(form, "area_name"), _texts(form, "area_key")
     descriptions = _texts(form, "area_description")
     anchors = [_texts(form, f"area_anchor{level}") for level in LEVELS]
@@ -189,7 +197,7 @@ def _areas(reader: FormReader, form: RawForm, known_keys: Sequence[str]) -> tupl
             reader.fail("focus_areas", N_("Keep a focus area's texts under 1000 characters."))
         key = at(keys, index)
         if not key or key not in known_keys or key in (a.key for a in areas):
-            key = next_key(taken + [a.key for a in areas])
+            key = next_key(taken + [a.key for a in areas], floor=area_seq)
         taken.append(key)
         areas.append(
             FocusArea(key, name, description, (levels[0], levels[1], levels[2], levels[3]))

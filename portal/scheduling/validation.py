@@ -59,6 +59,7 @@ class InterviewDraft:
     version: int | None  # None when creating
     room_kind: RoomKind | None = None  # None: the position's default
     room_paper_uid: str | None = None  # a question-bank paper for the technical room
+    plan_round_id: int | None = None  # the plan round it is booked as (its kit and defaults)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ def validate_interview(form: RawForm) -> InterviewDraft:
     candidate_prep = reader.text("candidate_prep", max_len=4000, multiline=True)
     room_kind = reader.choice("room_kind", _ROOM_KINDS, required=False)
     room_paper_uid = reader.text("room_paper_uid", max_len=64)
+    plan_round_id = reader.integer("plan_round_id", low=1, high=MAX_ID, required=False)
     version = _version(reader)
     reader.finish()
     assert position_id is not None and round_ is not None and slot is not None
@@ -140,6 +142,7 @@ def validate_interview(form: RawForm) -> InterviewDraft:
         version=version,
         room_kind=room_kind,
         room_paper_uid=room_paper_uid if room_kind == RoomKind.TECHNICAL else None,
+        plan_round_id=plan_round_id,
     )
 
 

@@ -108,5 +108,10 @@ def interviewer_link(info: InterviewInfo) -> str:
     return f"/mine/{info.id}"
 
 
+def scorecard_link(info: InterviewInfo) -> str:
+    """Feedback reminders and nudges open the scorecard itself."""
+    return f"/mine/{info.id}/scorecard"
+
+
 def hr_link(info: InterviewInfo) -> str:
     return f"/interviews/{info.id}"

@@ -10,6 +10,7 @@ from portal.notifications.render.common import (
     details,
     interview_card,
     interviewer_link,
+    scorecard_link,
     source,
     subject,
     task_id,
@@ -136,5 +137,13 @@ def feedback_due(draft: Draft) -> Message:
             "Reminder %(number)s of %(total)s.", number=number, total=FEEDBACK_REMINDERS
         )
     return interview_card(
-        draft, title=voice.t("Feedback due"), link=interviewer_link(info), note=note
+        draft, title=voice.t("Feedback due"), link=scorecard_link(info), note=note
+    )
+
+
+def feedback_nudge(draft: Draft) -> Message:
+    voice, info = draft.voice, draft.about
+    note = voice.t("HR asks for your feedback on %(candidate)s.", candidate=info.candidate)
+    return interview_card(
+        draft, title=voice.t("Feedback requested"), link=scorecard_link(info), note=note
     )

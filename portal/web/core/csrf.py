@@ -39,6 +39,7 @@ async def verify_csrf(request: Request) -> None:
         value = (await request.form()).get(FORM_FIELD)
         sent = value if isinstance(value, str) else None
     if not isinstance(expected, str) or not sent or not hmac.compare_digest(expected, sent):
+        await request.close()  # an upload's spooled files, which no handler will close
         raise CsrfFailed()
 
 

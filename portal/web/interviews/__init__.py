@@ -2,7 +2,7 @@
 
 from portal.web.core.access import Access
 from portal.web.core.routing import route
-from portal.web.interviews import board, changes, forms, room, week
+from portal.web.interviews import board, changes, forms, room, round_block, week
 
 ONE = "/interviews/{interview_id:id}"
 POST = ["POST"]
@@ -14,6 +14,7 @@ routes = [
     route("/interviews/new", forms.new, name="new", access=Access.HR),
     route("/interviews", forms.create, name="create", access=Access.HR, methods=POST),
     route("/interviews/check", forms.check, name="check", access=Access.HR, methods=POST),
+    route("/interviews/round-offer", round_block.refresh, name="round_offer", access=Access.HR),
     route(ONE, board.detail_page, name="detail", access=Access.HR),
     route(f"{ONE}/status", board.change_status, name="status", access=Access.HR, methods=POST),
     route(f"{ONE}/edit", forms.edit, name="edit", access=Access.HR),

@@ -15,6 +15,7 @@ from portal.db.history import interview_history
 from portal.db.interviews import InterviewDetail, get_detail
 from portal.db.people import Person
 from portal.interviews import service
+from portal.resumes import kit_resume
 from portal.scheduling import TERMINAL, ActorKind
 from portal.web.core import sse
 from portal.web.core.access import current_user
@@ -46,6 +47,7 @@ async def hr_context(request: Request, user: Person, detail: InterviewDetail) ->
         "history": history_lines(request, await interview_history(db, detail.id)),
         "reply_reasons": {m.person_id: reason_text(request, m.rsvp_reason) for m in detail.panel},
         "editable": detail.status not in TERMINAL,
+        "resume": await kit_resume(db, detail.candidate_id),
     }
 
 

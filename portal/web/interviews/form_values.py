@@ -33,7 +33,7 @@ FIELDS = (
     "candidate_id", "candidate_name", "candidate_phone", "candidate_email", "position_id",
     "round", "date", "time", "duration", "timezone", "room_url", "location", "notes",
     "candidate_prep", "hide_interviewers", "override", "version", "reason", "interview_id",
-    "room_kind", "room_paper_uid",
+    "room_kind", "room_paper_uid", "plan_round_id",
 )  # fmt: skip
 CANDIDATE = N_("Candidate")
 _MINUTE = timedelta(minutes=1)
@@ -79,6 +79,7 @@ def values_of(detail: InterviewDetail) -> dict[str, str]:
         "interview_id": str(detail.id),
         "room_kind": detail.room_kind,
         "room_paper_uid": detail.room_paper_uid or "",
+        "plan_round_id": "" if detail.plan_round_id is None else str(detail.plan_round_id),
     }
 
 

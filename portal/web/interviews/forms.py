@@ -30,6 +30,12 @@ from portal.web.interviews.form_values import (
     read_probe,
     values_of,
 )
+from portal.web.interviews.round_block import (
+    block_context,
+    panel_warning,
+    prefill,
+    with_round_defaults,
+)
 from portal.web.interviews.views import labels
 
 
@@ -45,6 +51,7 @@ async def render_form(
     profiles = await picked_profiles(request, ids)
     names = {p.id: p.display_name for p in profiles}
     context: dict[str, Any] = labels(request) | await choices(request, values)
+    context |= await block_context(request, values)
     context |= {
         "values": values,
         "picked": profiles,
@@ -77,11 +84,14 @@ def to_detail(request: Request, detail: InterviewDetail) -> Response:
 
 
 async def new(request: Request) -> Response:
-    return await render_form(request, new_values(request), [])
+    values = new_values(request)
+    await prefill(request, values)
+    return await render_form(request, values, [])
 
 
 async def create(request: Request) -> Response:
-    form, state = await request.form(), app_state(request)
+    state = app_state(request)
+    form = await with_round_defaults(state["db"], await request.form())
     try:
         draft = validate_interview(form)
         detail = await service.create(
@@ -114,7 +124,8 @@ async def edit(request: Request) -> Response:
 
 
 async def update(request: Request) -> Response:
-    form, state = await request.form(), app_state(request)
+    state = app_state(request)
+    form = await with_round_defaults(state["db"], await request.form())
     detail = await _detail(request)
     try:
         draft = validate_interview(form)
@@ -158,6 +169,7 @@ async def check(request: Request) -> Response:
         )
     names = {p.id: p.display_name for p in profiles}
     context = {
+        "panel_warning": await panel_warning(request, form, len(probe.interviewer_ids)),
         "conflicts": conflict_views(request, conflicts, names),
         "checked": probe.slot is not None and bool(profiles or probe.candidate_id),
         "slot_errors": [translate(request, m, **params) for m, params in probe.errors],

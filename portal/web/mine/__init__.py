@@ -1,11 +1,14 @@
 """An interviewer's own interviews (the WeCom phone view): list, detail, RSVP, status, feedback."""
 
 from portal.web.core.access import Access
+from portal.web.core.limits import BodyRule
 from portal.web.core.routing import route
 from portal.web.mine import pages
 
 ONE = "/mine/{interview_id:id}"
 POST = ["POST"]
+# A structured card: up to 10 areas of 2000 characters, beyond the 256 KiB form default.
+CARD = BodyRule(max_bytes=1024 * 1024)
 
 routes = [
     route("/mine", pages.index, name="list", access=Access.STAFF),
@@ -14,5 +17,20 @@ routes = [
     route(f"{ONE}/join", pages.join, name="join", access=Access.STAFF),
     route(f"{ONE}/rsvp", pages.rsvp, name="rsvp", access=Access.STAFF, methods=POST),
     route(f"{ONE}/status", pages.change_status, name="status", access=Access.STAFF, methods=POST),
-    route(f"{ONE}/feedback", pages.feedback, name="feedback", access=Access.STAFF, methods=POST),
+    route(f"{ONE}/scorecard", pages.scorecard_page, name="scorecard", access=Access.STAFF),
+    route(
+        f"{ONE}/feedback",
+        pages.feedback,
+        name="feedback",
+        access=Access.STAFF,
+        methods=POST,
+        body=CARD,
+    ),
+    route(
+        f"{ONE}/feedback/field",
+        pages.feedback_field,
+        name="feedback_field",
+        access=Access.STAFF,
+        methods=POST,
+    ),
 ]

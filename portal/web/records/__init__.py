@@ -1,10 +1,14 @@
 """HR's records: candidates (the people interviewed, who never sign in) and positions."""
 
 from portal.web.core.access import Access
+from portal.web.core.limits import BodyRule
 from portal.web.core.routing import route
-from portal.web.records import candidates, positions
+from portal.web.records import candidates, debrief, plans, positions, resumes
 
 POST = ["POST"]
+PLAN = "/positions/{position_id:id}/plan"
+ROUND = PLAN + "/rounds/{round_id:id}"
+ROUND_BODY = BodyRule(max_bytes=2 * 1024 * 1024)  # ten focus areas and thirty questions
 
 routes = [
     route("/candidates", candidates.index, name="candidates", access=Access.HR),
@@ -24,6 +28,27 @@ routes = [
         access=Access.HR,
         methods=POST,
     ),
+    route(
+        "/candidates/{candidate_id:id}/resume",
+        resumes.serve,
+        name="resume",
+        access=Access.STAFF,
+    ),
+    route(
+        "/candidates/{candidate_id:id}/resume",
+        resumes.upload,
+        name="resume_upload",
+        access=Access.HR,
+        methods=POST,
+        body=resumes.UPLOAD,
+    ),
+    route(
+        "/candidates/{candidate_id:id}/resume/remove",
+        resumes.remove,
+        name="resume_remove",
+        access=Access.HR,
+        methods=POST,
+    ),
     route("/positions", positions.index, name="positions", access=Access.HR),
     route("/positions/new", positions.new, name="position_new", access=Access.HR),
     route("/positions", positions.save, name="position_create", access=Access.HR, methods=POST),
@@ -36,5 +61,56 @@ routes = [
         name="position_update",
         access=Access.HR,
         methods=POST,
+    ),
+    route(PLAN, plans.index, name="plan", access=Access.HR),
+    route(PLAN + "/area-row", plans.area_row, name="plan_area_row", access=Access.HR),
+    route(PLAN + "/question-row", plans.question_row, name="plan_question_row", access=Access.HR),
+    route(PLAN + "/rounds/new", plans.new, name="plan_round_new", access=Access.HR),
+    route(
+        PLAN + "/rounds/new",
+        plans.save,
+        name="plan_round_create",
+        access=Access.HR,
+        methods=POST,
+        body=ROUND_BODY,
+    ),
+    route(ROUND, plans.edit, name="plan_round_edit", access=Access.HR),
+    route(
+        ROUND,
+        plans.save,
+        name="plan_round_update",
+        access=Access.HR,
+        methods=POST,
+        body=ROUND_BODY,
+    ),
+    route(
+        ROUND + "/remove", plans.remove, name="plan_round_remove", access=Access.HR, methods=POST
+    ),
+    route(ROUND + "/move", plans.move, name="plan_round_move", access=Access.HR, methods=POST),
+    route(
+        "/positions/{position_id:id}/candidates/{candidate_id:id}",
+        debrief.show,
+        name="debrief",
+        access=Access.STAFF,
+    ),
+    route(
+        "/positions/{position_id:id}/candidates/{candidate_id:id}/decision",
+        debrief.save_decision,
+        name="decide",
+        access=Access.HR,
+        methods=POST,
+    ),
+    route(
+        "/positions/{position_id:id}/candidates/{candidate_id:id}/nudge",
+        debrief.send_nudge,
+        name="nudge",
+        access=Access.HR,
+        methods=POST,
+    ),
+    route(
+        "/positions/{position_id:id}/pipeline",
+        debrief.show_pipeline,
+        name="pipeline",
+        access=Access.HR,
     ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,8 +15,9 @@ from portal.scheduling import ValidationFailed
 from portal.web.core.forms import after_post, error_texts
 from portal.web.core.rendering import render
 from portal.web.core.state import app_state, current_time
+from portal.web.records import resumes
 
-FIELDS = ("name", "phone", "email", "notes")
+FIELDS = ("name", "phone", "email", "notes", "resume_url")
 
 
 async def index(request: Request) -> Response:
@@ -45,8 +47,14 @@ def _form(
     candidate_id: int | None,
     status: int = 200,
     errors: dict[str, str] | None = None,
+    resume: dict[str, Any] | None = None,
 ) -> Response:
-    context = {"values": values, "errors": errors or {}, "candidate_id": candidate_id}
+    context = {
+        "values": values,
+        "errors": errors or {},
+        "candidate_id": candidate_id,
+        "resume": resume,
+    }
     return render(
         request,
         "records/candidate_form.html",
@@ -65,7 +73,7 @@ async def edit(request: Request) -> Response:
     if candidate is None:
         raise NotFound()
     values = {k: str(v or "") for k, v in asdict(candidate).items() if k in FIELDS}
-    return _form(request, values, candidate.id)
+    return _form(request, values, candidate.id, resume=await resumes.section(request, candidate.id))
 
 
 async def save(request: Request) -> Response:
@@ -78,5 +86,6 @@ async def save(request: Request) -> Response:
         )
     except ValidationFailed as exc:
         values = {name: str(form.get(name) or "") for name in FIELDS}
-        return _form(request, values, candidate_id, 422, error_texts(request, exc))
+        resume = None if candidate_id is None else await resumes.section(request, candidate_id)
+        return _form(request, values, candidate_id, 422, error_texts(request, exc), resume)
     return after_post(request, request.url_for("records:candidates").path)
