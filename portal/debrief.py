@@ -13,7 +13,6 @@ from portal.db import audit
 from portal.db.applications import (
     Application,
     DecisionEntry,
-    PipelineApplication,
     PipelineInterview,
     get_application,
     insert_decision,
@@ -38,9 +37,11 @@ from portal.scheduling.kits import LEVEL_LABELS, FocusArea, areas_from_json
 from portal.scheduling.pipeline import (
     DebriefReader,
     Decision,
+    PipelineState,
     Stage,
     Standing,
     may_read_debrief,
+    where_they_stand,
 )
 from portal.scheduling.pipeline import (
     decide as next_standing,
@@ -170,7 +171,7 @@ def _notes(card: FeedbackEntry) -> list[NoteLine]:
     for label, text in (
         (N_("Strengths"), card.strengths),
         (N_("Concerns"), card.concerns),
-        (N_("Notes"), card.notes),
+        (N_("Overall notes"), card.notes),
     ):
         if text:
             lines.append(NoteLine(label, text, True))
@@ -364,35 +365,16 @@ async def nudge(
 
 # --- the position's pipeline ---
 
-STATE_ORDER = ("ready", "waiting", "scheduled", "advanced", "offered", "rejected")
-
 
 @dataclass(frozen=True)
 class PipelineEntry:
     candidate_id: int
     candidate_name: str
-    state: str  # one of STATE_ORDER
+    state: PipelineState
     round: int  # the round the state is about
     submitted: int = 0
     panel: int = 0
     decided_at: datetime | None = None
-
-
-def _state(
-    app: PipelineApplication | None, ivs: list[PipelineInterview], now: datetime
-) -> tuple[str, int, int, int]:
-    if app is not None and app.stage is not Stage.ACTIVE:
-        return ("rejected" if app.stage is Stage.REJECTED else "offered"), 0, 0, 0
-    if not ivs:
-        return "advanced", app.next_round if app else 1, 0, 0
-    last = ivs[-1]
-    if app is not None and app.next_round > last.round:
-        return "advanced", app.next_round, 0, 0
-    if last.status not in (Status.COMPLETED, Status.NO_SHOW) and now < last.ends_at:
-        return "scheduled", last.round, 0, 0
-    if last.status is not Status.NO_SHOW and last.submitted < last.panel:
-        return "waiting", last.round, last.submitted, last.panel
-    return "ready", last.round, last.submitted, last.panel
 
 
 @dataclass(frozen=True)
@@ -412,9 +394,14 @@ async def pipeline(db: Database, position_id: int, *, now: datetime) -> Pipeline
     entries = []
     for candidate_id, name in names.items():
         app = apps.get(candidate_id)
-        state, number, submitted, panel = _state(app, ivs.get(candidate_id, []), now)
+        standing = Standing(app.stage, app.next_round) if app else None
+        where = where_they_stand(standing, ivs.get(candidate_id, []), now)
         decided = app.last_decided_at if app else None
-        entries.append(PipelineEntry(candidate_id, name, state, number, submitted, panel, decided))
+        entries.append(
+            PipelineEntry(
+                candidate_id, name, where.state, where.round, where.submitted, where.panel, decided
+            )
+        )
     entries.sort(key=lambda e: (e.candidate_name, e.candidate_id))
-    groups = [(s, [e for e in entries if e.state == s]) for s in STATE_ORDER]
+    groups = [(s.value, [e for e in entries if e.state is s]) for s in PipelineState]
     return Pipeline([(state, found) for state, found in groups if found])

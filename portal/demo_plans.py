@@ -28,6 +28,16 @@ CODING = (
         "代码简洁正确，主动讨论取舍（性能、可读性），并能给出更优解法。",
     ),
 )
+ANALYSIS = (
+    "问题分析",
+    "弄清问题、提出假设、验证并收敛到可行的解法。",
+    (
+        "没弄清题意就动手，卡住后不知道从哪里排查。",
+        "能在提示下找到方向，但考虑不全，换个条件就不会了。",
+        "主动澄清需求和边界，比较两种以上解法并说明复杂度。",
+        "快速抓住问题本质，能把解法推广到变体，并指出题目本身的假设。",
+    ),
+)
 DESIGN = (
     "系统设计",
     "为真实规模的需求设计服务：数据模型、接口、扩展与故障。",
@@ -112,6 +122,7 @@ HR_ROUND = DemoRound(
 )
 ENGINEERING_QUESTIONS = (
     "实现一个支持过期时间的 LRU 缓存，并写出测试。",
+    "给定一组会议的起止时间，最少需要几间会议室？先讲思路再写代码。",
     "设计一个每天处理一亿条消息的通知系统。",
 )
 
@@ -119,7 +130,13 @@ ENGINEERING_QUESTIONS = (
 def _engineering(first: str, pool: tuple[str, ...]) -> tuple[DemoRound, ...]:
     return (
         DemoRound(
-            "技术一面", 60, RoomKind.TECHNICAL, 1, (CODING,), ENGINEERING_QUESTIONS[:1], pool
+            "技术一面",
+            60,
+            RoomKind.TECHNICAL,
+            2,
+            (CODING, ANALYSIS, TEAMWORK),
+            ENGINEERING_QUESTIONS[:2],
+            pool,
         ),
         DemoRound(
             "技术二面",
@@ -127,7 +144,7 @@ def _engineering(first: str, pool: tuple[str, ...]) -> tuple[DemoRound, ...]:
             RoomKind.TECHNICAL,
             2,
             (CODING, DESIGN) if first == "backend" else (FRONTEND, DESIGN),
-            ENGINEERING_QUESTIONS[1:],
+            ENGINEERING_QUESTIONS[2:],
             pool,
         ),
         HR_ROUND,

@@ -17,6 +17,7 @@ from portal.scheduling.kits import (
     RoundFields,
     areas_from_json,
     areas_to_json,
+    key_number,
     questions_from_json,
     questions_to_json,
 )
@@ -104,7 +105,8 @@ def _values(fields: RoundFields) -> dict[str, object]:
         "panel_size": fields.panel_size,
         "focus_areas": areas_to_json(fields.focus_areas),
         "questions": questions_to_json(fields.questions),
-        "area_seq": fields.area_seq,
+        # Never below the keys it holds, however the fields were built.
+        "area_seq": max([fields.area_seq, *(key_number(a.key) for a in fields.focus_areas)]),
     }
 
 

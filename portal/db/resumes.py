@@ -73,7 +73,8 @@ async def delete_resume(db: Database, candidate_id: int) -> None:
 
 
 async def is_on_candidate_panel(db: Database, person_id: int, candidate_id: int) -> bool:
-    """Whether `person_id` sits on the active panel of any interview of the candidate."""
+    """Whether `person_id` sits on the active panel of an interview of the candidate (not
+    cancelled: past ones count, their scorecards may still be open)."""
     found = await db.fetch_val(
         sa.select(interviews.c.id)
         .select_from(
@@ -85,6 +86,8 @@ async def is_on_candidate_panel(db: Database, person_id: int, candidate_id: int)
             interview_interviewers.c.person_id == person_id,
             interview_interviewers.c.active.is_(True),
             interviews.c.candidate_id == candidate_id,
+            # A cancelled interview's panel has no more need of the résumé.
+            interviews.c.status != "cancelled",
         )
         .limit(1)
     )

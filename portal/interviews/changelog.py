@@ -29,6 +29,7 @@ EDITED_FIELDS = (
     "hide_interviewers",
     "room_kind",
     "room_paper_uid",
+    "plan_round_id",
 )
 
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
 from portal.errors import DomainError
 from portal.scheduling.messages import N_
+from portal.scheduling.states import Status
 
 
 class Stage(StrEnum):
@@ -112,3 +115,59 @@ def may_read_debrief(reader: DebriefReader) -> bool:
     if reader.owes:
         return False
     return reader.is_hr or reader.submitted > 0
+
+
+class PipelineState(StrEnum):
+    """Where a candidate stands on the position's pipeline page, in the page's order."""
+
+    READY = "ready"  # every scorecard of the last round is in: HR decides
+    WAITING = "waiting"  # the last round is over, scorecards missing
+    SCHEDULED = "scheduled"  # the last round is still to come (or under way)
+    ADVANCED = "advanced"  # HR advanced them: the next round is to book
+    OFFERED = "offered"
+    REJECTED = "rejected"
+
+
+class HeldRound(Protocol):
+    """An interview of the candidate for the position (not cancelled), as the pipeline sees it."""
+
+    @property
+    def round(self) -> int: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def submitted(self) -> int: ...
+    @property
+    def panel(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    state: PipelineState
+    round: int  # the round the state is about (0 once closed)
+    submitted: int = 0
+    panel: int = 0
+
+
+def where_they_stand(
+    standing: Standing | None, rounds: Sequence[HeldRound], now: datetime
+) -> Where:
+    """The pipeline state from HR's last decision and the rounds booked, in round order."""
+    if standing is not None and standing.stage is not Stage.ACTIVE:
+        closed = (
+            PipelineState.REJECTED if standing.stage is Stage.REJECTED else PipelineState.OFFERED
+        )
+        return Where(closed, 0)
+    next_round = standing.next_round if standing else 1
+    if not rounds:
+        return Where(PipelineState.ADVANCED, next_round)
+    last = rounds[-1]
+    if next_round > last.round:
+        return Where(PipelineState.ADVANCED, next_round)
+    if last.status not in (Status.COMPLETED, Status.NO_SHOW) and now < last.ends_at:
+        return Where(PipelineState.SCHEDULED, last.round)
+    if last.status is not Status.NO_SHOW and last.submitted < last.panel:
+        return Where(PipelineState.WAITING, last.round, last.submitted, last.panel)
+    return Where(PipelineState.READY, last.round, last.submitted, last.panel)

@@ -15,8 +15,11 @@ import sqlalchemy as sa
 from playwright.async_api import Browser, Page, expect
 
 from portal.db.database import Database
-from portal.db.tables import outbox
+from portal.db.plans import insert_round
+from portal.db.tables import interviews, outbox
 from portal.notifications import kinds
+from portal.scheduling.kits import FocusArea, Question, RoundFields
+from portal.scheduling.rooms import RoomKind
 from tests.browser.axe import Violation, violations
 from tests.browser.conftest import PHONE, WECOM_UA, PageFactory
 from tests.factories import Booked, add_feedback, force_dead_letter, make_world, queue
@@ -32,20 +35,43 @@ ADMIN = "chenming"  # the demo corp's admin (PORTAL_ADMINS in the tests' setting
 class Seeded:
     today: Booked  # on today's board, with a reply and feedback
     later: Booked  # in two days, with a dead letter about it
+    soon: Booked  # booked as a plan round with a kit, its scorecard open
     interviewer_id: int
+    position_id: int
+    candidate_id: int
+    round_id: int
+
+
+KIT = (
+    FocusArea("a1", "Coding", "Correct, readable code.", ("None", "Partial", "Solid", "Excellent")),
+    FocusArea("a2", "Design", "Systems at scale.", ("Lost", "Naive", "Sound", "Expert")),
+)
 
 
 async def seed(db: Database) -> Seeded:
-    """A little of everything the pages show: rows on the board, replies, feedback, outbox."""
+    """A little of everything the pages show: rows on the board, replies, feedback, outbox,
+    a plan round with its kit."""
     world = await make_world(db)
+    pool = (world["zhangwei"].id,)
+    questions = (Question("Design a rate limiter."),)
+    fields = RoundFields("技术一面", 60, RoomKind.NONE, None, 1, KIT, questions, pool)
+    round_id = await insert_round(db, world.position_id, fields, now=world.now)
     today = await world.interview(starts_in=timedelta(hours=2))
     later = await world.interview()
+    soon = await world.interview(starts_in=timedelta(minutes=5))
+    await db.execute(
+        interviews.update()
+        .where(interviews.c.id.in_([today.interview_id, soon.interview_id]))
+        .values(plan_round_id=round_id)
+    )
     await add_feedback(db, today.interview_id, "zhangwei")
     await queue(db, kinds.INVITED, "zhangwei", later.interview_id)
     await queue(db, kinds.INVITED, "lina", later.interview_id)
     row_id = await db.fetch_val(sa.select(sa.func.max(outbox.c.id)))
     await force_dead_letter(db, row_id, errcode=81013, error="user not found")
-    return Seeded(today, later, world["zhangwei"].id)
+    return Seeded(
+        today, later, soon, world["zhangwei"].id, world.position_id, world.candidate_id, round_id
+    )
 
 
 def _options(screen: str, *, wecom: bool = False, locale: str = "en-US") -> dict[str, Any]:
@@ -128,6 +154,12 @@ async def test_hr_pages_have_no_axe_violations(
         "/candidates/new",
         "/positions",
         "/positions/new",
+        f"/positions/{seeded.position_id}/plan",
+        f"/positions/{seeded.position_id}/plan/rounds/new",
+        f"/positions/{seeded.position_id}/plan/rounds/{seeded.round_id}",
+        f"/positions/{seeded.position_id}/pipeline",
+        f"/positions/{seeded.position_id}/candidates/{seeded.candidate_id}",
+        f"/candidates/{seeded.candidate_id}/edit",
         "/admin/notifications",
         f"/people/{seeded.interviewer_id}/limits",
         "/settings",
@@ -168,6 +200,8 @@ async def test_interviewer_pages_in_wecom_have_no_axe_violations(
         "/mine",
         f"/mine/{seeded.today.interview_id}",
         f"/mine/{seeded.later.interview_id}",
+        f"/mine/{seeded.soon.interview_id}",
+        f"/mine/{seeded.soon.interview_id}/scorecard",
         "/settings",
     ]
     found = await audit(page, live_url, dict.fromkeys(paths, 200))

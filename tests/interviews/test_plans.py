@@ -198,7 +198,7 @@ async def test_seed_demo_gives_each_position_a_plan_with_kits(world: World) -> N
     (backend,) = [p.id for p in await list_positions(world.db) if p.title == "后端工程师"]
     rounds = await list_rounds(world.db, backend)
     assert [(r.name, r.room_kind, r.panel_size) for r in rounds] == [
-        ("技术一面", "technical", 1),
+        ("技术一面", "technical", 2),
         ("技术二面", "technical", 2),
         ("HR 面", "non_technical", 1),
     ]

@@ -12,6 +12,7 @@ from portal.db.audit import list_entries
 from portal.db.candidates import get_candidate
 from portal.db.interview_writes import take_off_panel
 from portal.db.resumes import get_resume_file, put_resume
+from portal.db.tables import interviews
 from portal.resumes import safe_filename
 from tests.conftest import Auth
 from tests.factories import World, add_candidate, add_interview
@@ -187,7 +188,7 @@ async def test_resume_admin_reads_it(client: httpx.AsyncClient, auth: Auth, worl
     _assert_served(await client.get(f"/candidates/{world.candidate_id}/resume"), PDF)
 
 
-@pytest.mark.parametrize("who", ["no_interview", "other_candidate", "taken_off"])
+@pytest.mark.parametrize("who", ["no_interview", "other_candidate", "taken_off", "cancelled"])
 async def test_resume_refused_to_staff_off_the_candidates_panels(
     client: httpx.AsyncClient, auth: Auth, world: World, who: str
 ) -> None:
@@ -196,7 +197,18 @@ async def test_resume_refused_to_staff_off_the_candidates_panels(
     await add_interview(world.db, panel=("sunhao",), candidate_id=other)
     if who == "taken_off":
         await take_off_panel(world.db, booked.interview_id, [world["lina"].id])
-    userid = {"no_interview": "zhengyu", "other_candidate": "sunhao", "taken_off": "lina"}[who]
+    if who == "cancelled":
+        await world.db.execute(
+            interviews.update()
+            .where(interviews.c.id == booked.interview_id)
+            .values(status="cancelled")
+        )
+    userid = {
+        "no_interview": "zhengyu",
+        "other_candidate": "sunhao",
+        "taken_off": "lina",
+        "cancelled": "zhangwei",
+    }[who]
     await put_resume(
         world.db, world.candidate_id, filename=NAME, content=PDF, uploaded_by=None, now=NOW
     )

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 import pytest
 
+from portal.scheduling import Status
 from portal.scheduling.pipeline import (
     ALREADY_DECIDED,
     DebriefReader,
     Decision,
     DecisionRefused,
+    PipelineState,
     Stage,
     Standing,
+    Where,
     decide,
     may_read_debrief,
     next_round_number,
     plan_round_at,
+    where_they_stand,
 )
+from tests.support.when import NOW
 
 FRESH = Standing(Stage.ACTIVE, 1)
 
@@ -70,3 +78,51 @@ def test_plan_round_at_is_one_based_and_bounded() -> None:
 )
 def test_who_reads_the_debrief(reader: DebriefReader, allowed: bool) -> None:
     assert may_read_debrief(reader) is allowed
+
+
+@dataclass(frozen=True)
+class Held:
+    round: int
+    status: Status
+    ends_at: datetime
+    submitted: int = 0
+    panel: int = 2
+
+
+LATER = NOW  # the rounds' end
+BEFORE, AFTER = LATER - timedelta(hours=1), LATER + timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("standing", "rounds", "now", "expected"),
+    [
+        (None, [], AFTER, Where(PipelineState.ADVANCED, 1)),
+        (None, [Held(1, Status.SCHEDULED, LATER)], BEFORE, Where(PipelineState.SCHEDULED, 1)),
+        # Over by the clock though nobody marked it: its scorecards are awaited.
+        (None, [Held(1, Status.SCHEDULED, LATER)], AFTER, Where(PipelineState.WAITING, 1, 0, 2)),
+        (
+            None,
+            [Held(1, Status.COMPLETED, LATER, 2)],
+            BEFORE,
+            Where(PipelineState.READY, 1, 2, 2),
+        ),
+        (None, [Held(1, Status.NO_SHOW, LATER)], AFTER, Where(PipelineState.READY, 1, 0, 2)),
+        (
+            Standing(Stage.ACTIVE, 2),
+            [Held(1, Status.COMPLETED, LATER, 2)],
+            AFTER,
+            Where(PipelineState.ADVANCED, 2),
+        ),
+        (
+            Standing(Stage.REJECTED, 1),
+            [Held(1, Status.COMPLETED, LATER)],
+            AFTER,
+            Where(PipelineState.REJECTED, 0),
+        ),
+        (Standing(Stage.OFFERED, 3), [], AFTER, Where(PipelineState.OFFERED, 0)),
+    ],
+)
+def test_where_they_stand(
+    standing: Standing | None, rounds: list[Held], now: datetime, expected: Where
+) -> None:
+    assert where_they_stand(standing, rounds, now) == expected

@@ -36,6 +36,7 @@ FIELD_LABELS = {
     "hide_interviewers": N_("interviewer names shown to the candidate"),
     "room_kind": N_("interview room"),
     "room_paper_uid": N_("question paper"),
+    "plan_round_id": N_("plan round"),
 }
 
 

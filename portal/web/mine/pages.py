@@ -112,6 +112,15 @@ def _area_values(areas: tuple[FocusArea, ...], own: FeedbackEntry | None) -> dic
     return values
 
 
+async def _paper_title(request: Request, uid: str | None) -> str | None:
+    """The question-bank paper's title (cached by the shelf), or None to show its id."""
+    shelf = app_state(request)["papers"]
+    if uid is None or shelf is None:
+        return None
+    papers = await shelf.papers()
+    return next((p.title for p in papers or [] if p.uid == uid), None)
+
+
 async def _kit(
     request: Request, detail: InterviewDetail, own: FeedbackEntry | None
 ) -> dict[str, Any]:
@@ -119,11 +128,18 @@ async def _kit(
     plan_round = await plan_round_of(db, detail)
     areas = plan_round.focus_areas if plan_round is not None else ()
     pipeline = await list_pipeline_feedback(db, detail.candidate_id, detail.position_id)
+    paper_uid = detail.room_paper_uid or (plan_round.room_paper_uid if plan_round else None)
     return {
         "plan_round": plan_round,
         "kit_areas": areas,
         "structured": bool(areas),
-        "paper_uid": detail.room_paper_uid or (plan_round.room_paper_uid if plan_round else None),
+        "paper_uid": paper_uid,
+        "paper_title": await _paper_title(request, paper_uid),
+        # A first round has nothing before it: the section would only say so.
+        "has_earlier_rounds": any(
+            f.round < detail.round and f.interview_id != detail.id for f in pipeline
+        )
+        or detail.round > 1,
         "resume": await kit_resume(db, detail.candidate_id),
         "earlier": _earlier(pipeline, detail, own),
         "level_labels": {n: translate(request, LEVEL_LABELS[n]) for n in LEVELS},

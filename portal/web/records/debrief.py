@@ -10,7 +10,7 @@ from starlette.responses import Response
 from portal.db.positions import get_position
 from portal.debrief import Debrief, debrief, decide, nudge, pipeline
 from portal.errors import DomainError, NotFound
-from portal.scheduling import ActorKind, RawForm
+from portal.scheduling import STATUS_LABELS, ActorKind, RawForm
 from portal.scheduling.actors import Actor
 from portal.scheduling.feedback import RECOMMENDATION_LABELS, Recommendation
 from portal.scheduling.fields import FormReader
@@ -36,6 +36,7 @@ def _context(found: Debrief, **more: Any) -> dict[str, Any]:
         "stage_label": STAGE_LABELS[found.stage],
         "recommendation_labels": {r.value: RECOMMENDATION_LABELS[r] for r in Recommendation},
         "level_labels": LEVEL_LABELS,
+        "status_labels": {s.value: label for s, label in STATUS_LABELS.items()},
         "errors": {},
         "note": "",
     } | more
