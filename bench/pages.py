@@ -68,10 +68,13 @@ def settings(database_url: str) -> Any:
 
 
 def session_cookie() -> str:
-    """A signed session for the HR person, as Starlette's SessionMiddleware writes it."""
+    """A signed session for the HR person, as Starlette's SessionMiddleware writes it, with
+    what the session check reads (epoch, sign-in and last-use times)."""
     from itsdangerous import TimestampSigner
 
-    data = base64.b64encode(json.dumps({"person_id": HR_ID}).encode())
+    now = int(time.time())
+    session = {"person_id": HR_ID, "epoch": 0, "since": now, "seen": now}
+    data = base64.b64encode(json.dumps(session).encode())
     return "portal_session=" + TimestampSigner(SECRET).sign(data).decode()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
 from portal.db.database import Database, Row
+from portal.db.rsvp_followup import invited_at
 from portal.db.tables import (
     candidates,
     interview_interviewers,
@@ -31,6 +32,7 @@ from portal.db.tables import (
 )
 from portal.db.types import UTCDateTime
 from portal.scheduling import Status, UtcRange
+from portal.scheduling.rsvp_followup import rsvp_overdue
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class BoardMember:
     english_name: str | None
     rsvp: str
     overlap_override: bool = False  # HR booked them over another interview ("book anyway")
+    no_reply: bool = False  # asked 2 working days ago and still pending (`rsvp_followup`)
 
     @property
     def display_name(self) -> str:
@@ -88,6 +91,8 @@ def _panel_json(is_postgres: bool) -> sa.ScalarSelect[Any]:
         ii.c.rsvp,
         "ov",
         ii.c.overlap_override,
+        "inv",  # when a pending member was last asked to reply
+        sa.case((ii.c.rsvp == "pending", invited_at(ii.c.interview_id, people.c.wecom_userid))),
     )
     member = sa.func.json_build_object(*fields) if is_postgres else sa.func.json_object(*fields)
     gather = sa.func.json_agg(member) if is_postgres else sa.func.json_group_array(member)
@@ -123,6 +128,7 @@ def _statement(is_postgres: bool) -> sa.TextualSelect:
             rooms.c.platform_status.label("room_platform_status"),
             rooms.c.rating.label("room_rating"),
             plan_rounds.c.name.label("round_name"),
+            interviews.c.timezone,
         )
         .select_from(
             interviews.join(candidates, candidates.c.id == interviews.c.candidate_id)
@@ -161,23 +167,39 @@ def _statement(is_postgres: bool) -> sa.TextualSelect:
             sa.column("room_platform_status", sa.String),
             sa.column("room_rating", sa.Integer),
             sa.column("round_name", sa.String),
+            sa.column("timezone", sa.String),
         )
     )
 
 
-async def list_for_day(db: Database, *, day_range: UtcRange) -> list[BoardEntry]:
+async def list_for_day(
+    db: Database, *, day_range: UtcRange, now: datetime | None = None
+) -> list[BoardEntry]:
     """Every interview starting within `day_range`, in time order, with its panel.
 
-    Filters are the caller's: the board's counts and filter choices need the whole day.
+    Filters are the caller's: the board's counts and filter choices need the whole day. With
+    `now`, members who have not replied for 2 working days are marked `no_reply`.
     """
     statement = _statement(db.is_postgres).bindparams(start=day_range.start, end=day_range.end)
     rows = await db.fetch_all(statement)
-    return [_entry(row) for row in rows]
+    return [_entry(row, now) for row in rows]
 
 
-def _entry(row: Row) -> BoardEntry:
+def _no_reply(member: dict[str, Any], now: datetime | None, zone: str) -> bool:
+    asked = member.get("inv")
+    if now is None or not isinstance(asked, str):
+        return False
+    moment = datetime.fromisoformat(asked)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return rsvp_overdue(moment, now, zone)
+
+
+def _entry(row: Row, now: datetime | None = None) -> BoardEntry:
+    zone = row["timezone"] or "UTC"
     members = [
-        BoardMember(m["id"], m["name"], m["en"], m["rsvp"], bool(m.get("ov")))
+        BoardMember(
+            m["id"], m["name"], m["en"], m["rsvp"], bool(m.get("ov")), _no_reply(m, now, zone)
+        )
         for m in json.loads(row["panel"] or "[]")
         if m["id"] is not None
     ]

@@ -26,6 +26,7 @@ from portal.db.tables import (
     rooms,
 )
 from portal.scheduling import Booking, Slot, Status, UtcRange
+from portal.scheduling.slots import MAX_DURATION
 
 _creator = people.alias("creator")
 _updater = people.alias("updater")
@@ -232,6 +233,9 @@ async def bookings_for(db: Database, person_ids: Sequence[int], window: UtcRange
             ii.c.person_id.in_(list(person_ids)),
             ii.c.holds_slot.is_(True),
             ii.c.starts_at < window.end,
+            # No slot lasts longer than MAX_DURATION: this lower bound lets the
+            # (person_id, starts_at) index scan just the window instead of all history.
+            ii.c.starts_at > window.start - MAX_DURATION,
             ii.c.ends_at > window.start,
         )
     )

@@ -115,6 +115,9 @@ plan_rounds = sa.Table(
     sa.Column("room_kind", sa.String(16), nullable=False, server_default="technical"),
     sa.Column("room_paper_uid", sa.String(64), nullable=True),
     sa.Column("panel_size", sa.Integer, nullable=False, server_default="1"),
+    # When a panelist declines, invite the best free replacement from the pool at once
+    # (migration 0014); otherwise HR is offered it.
+    sa.Column("auto_replace", sa.Boolean, nullable=False, server_default=sa.false()),
     # The kit: [{"key", "name", "description", "anchors": [1, 2, 3, 4 texts]}] and
     # [{"text"}] (`scheduling.kits` reads and writes both shapes).
     sa.Column("focus_areas", JSONValue(), nullable=False),
@@ -349,7 +352,8 @@ outbox = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("kind", sa.String(32), nullable=False),
-    sa.Column("recipient", sa.String(64), nullable=False),  # WeCom userid
+    # A WeCom userid, or a candidate's email address for the email kinds (migration 0014).
+    sa.Column("recipient", sa.String(254), nullable=False),
     sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="SET NULL"), nullable=True),
     sa.Column("payload", JSONValue(), nullable=False),
     # (event, interview, recipient, version): a repeated action cannot send twice.
@@ -509,3 +513,24 @@ platform_events = sa.Table(
 )
 sa.Index("ix_platform_events_applied_at", platform_events.c.applied_at)
 # --- end interview rooms ---
+
+# --- unavailable blocks ---
+# One-off times an interviewer cannot interview ("away Friday afternoon"), added by the
+# person; booking them over one is a conflict HR must override.
+unavailable_blocks = sa.Table(
+    "unavailable_blocks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("person_id", sa.ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("starts_at", UTCDateTime(), nullable=False),
+    sa.Column("ends_at", UTCDateTime(), nullable=False),
+    sa.Column("note", sa.String(200), nullable=True),
+    _created(),
+    sa.CheckConstraint("ends_at > starts_at", name="span"),
+)
+sa.Index(
+    "ix_unavailable_blocks_person_id_starts_at",
+    unavailable_blocks.c.person_id,
+    unavailable_blocks.c.starts_at,
+)
+# --- end unavailable blocks ---

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from portal.db.database import Database
 from portal.db.interviewers import InterviewerProfile, interviewer_profiles
 from portal.db.interviews import bookings_for, candidate_bookings
+from portal.db.unavailable import blocks_overlapping
 from portal.interviews.errors import UNKNOWN_INTERVIEWER
 from portal.scheduling import (
     DEFAULT_RULES,
@@ -27,7 +28,9 @@ from portal.settings import Settings
 
 # Wide enough for the weekly cap in any time zone: a local week is at most 7 days + 26 hours.
 _CAP_WINDOW = timedelta(days=8)
-OVERLAPS = frozenset({ConflictKind.INTERVIEWER_OVERLAP, ConflictKind.CANDIDATE_OVERLAP})
+OVERLAPS = frozenset(
+    {ConflictKind.INTERVIEWER_OVERLAP, ConflictKind.CANDIDATE_OVERLAP, ConflictKind.UNAVAILABLE}
+)
 
 
 @dataclass(frozen=True)
@@ -98,10 +101,12 @@ async def find_conflicts(
 ) -> list[Conflict]:
     """Everything the rules say about booking these people (and the candidate) into `slot`."""
     window = UtcRange(slot.starts_at - _CAP_WINDOW, slot.ends_at + _CAP_WINDOW)
-    booked = await bookings_for(db, [p.id for p in interviewers], window)
+    booked_ids = [p.id for p in interviewers]
+    booked = await bookings_for(db, booked_ids, window)
     theirs = []
     if candidate_id is not None:
         theirs = await candidate_bookings(db, candidate_id, window)
+    away = await blocks_overlapping(db, UtcRange(slot.starts_at, slot.ends_at), booked_ids)
     return detect_conflicts(
         slot,
         now=now,
@@ -111,6 +116,7 @@ async def find_conflicts(
         rules=policy.rules,
         editing=editing,
         override=override,
+        blocks=[block.as_away() for block in away],
     )
 
 

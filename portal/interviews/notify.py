@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 from portal.db.cards import cards_of
 from portal.db.database import Database
 from portal.db.outbox import bring_forward, cancel_pending, dedupe_key, enqueue
+from portal.db.rsvp_followup import interview_zone
 from portal.scheduling import Slot
+from portal.scheduling.rsvp_followup import reminder_due
 
 INVITED = "invited"
 CHANGED = "changed"
@@ -21,9 +23,10 @@ CANCELLED = "cancelled"
 REMOVED = "removed"
 REMINDER = "reminder"
 FEEDBACK_DUE = "feedback_due"
+RSVP_REMINDER = "rsvp_reminder"
 INTERVIEWER_DECLINED = "interviewer_declined"
 CARD_UPDATE = "card_update"
-TIMED = (REMINDER, FEEDBACK_DUE)
+TIMED = (REMINDER, FEEDBACK_DUE, RSVP_REMINDER)
 # The cards with Accept / Decline, each for the interview version it was queued at.
 REPLY_CARDS = (INVITED, CHANGED)
 
@@ -64,9 +67,19 @@ async def schedule_timed(
     *,
     now: datetime,
 ) -> None:
-    """A reminder before the start and a feedback nudge after the end, per interviewer."""
+    """A reminder before the start and a feedback nudge after the end, per interviewer; and,
+    as they are asked to reply (invited, or the time moved), one reply reminder (RSVP_REMINDER,
+    skipped at send time once they replied: `rsvp_followup.reminder_due` for when)."""
     payload = {"interview_id": interview_id, "version": version}
-    due = {REMINDER: slot.starts_at - REMINDER_BEFORE, FEEDBACK_DUE: slot.ends_at + FEEDBACK_AFTER}
+    due: dict[str, datetime] = {
+        REMINDER: slot.starts_at - REMINDER_BEFORE,
+        FEEDBACK_DUE: slot.ends_at + FEEDBACK_AFTER,
+    }
+    recipients = list(recipients)
+    zone = await interview_zone(db, interview_id) if recipients else None
+    chase = reminder_due(now, slot.starts_at, zone) if zone else None
+    if chase is not None:
+        due[RSVP_REMINDER] = chase
     for userid in recipients:
         for kind, due_at in due.items():
             await enqueue(

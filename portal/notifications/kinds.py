@@ -17,6 +17,7 @@ REMINDER = "reminder"
 FEEDBACK_DUE = "feedback_due"
 FEEDBACK_NUDGE = "feedback_nudge"  # HR asks one panel member for their scorecard
 CANDIDATE_ARRIVED = "candidate_arrived"  # to each interviewer, on the candidate's check-in
+RSVP_REMINDER = "rsvp_reminder"  # no reply 2 working days after the invitation
 
 CANDIDATE_CONFIRMED = "candidate_confirmed"
 CANDIDATE_RESCHEDULE_REQUEST = "candidate_reschedule_request"
@@ -40,6 +41,7 @@ INTERVIEWER_KINDS = frozenset(
         FEEDBACK_DUE,
         FEEDBACK_NUDGE,
         CANDIDATE_ARRIVED,
+        RSVP_REMINDER,
     }
 )
 HR_KINDS = frozenset(
@@ -75,6 +77,7 @@ KIND_LABELS: dict[str, str] = {
     FEEDBACK_DUE: N_("Feedback due"),
     FEEDBACK_NUDGE: N_("Feedback requested"),
     CANDIDATE_ARRIVED: N_("Candidate arrived"),
+    RSVP_REMINDER: N_("Reply reminder"),
     CANDIDATE_CONFIRMED: N_("Candidate confirmed"),
     CANDIDATE_RESCHEDULE_REQUEST: N_("Reschedule request"),
     CANDIDATE_CANCELLED: N_("Candidate cancelled"),

@@ -25,6 +25,7 @@ from portal.db.message_view import (
     submitted_feedback,
 )
 from portal.db.outbox import OutboxRow
+from portal.db.rsvp_followup import awaiting_reply
 from portal.directory.service import RoleSources
 from portal.i18n import Catalogs
 from portal.notifications import calendar, cards, kinds, tasks
@@ -33,6 +34,7 @@ from portal.notifications.outcomes import Dead, Effect, Outcome, Sent, Skipped
 from portal.notifications.render import Draft, Voice, render
 from portal.notifications.retry import RetryPolicy, decide
 from portal.scheduling import day_range
+from portal.scheduling.rsvp_followup import rsvp_overdue
 from portal.wecom import Message, WeComClient
 
 log = logging.getLogger(__name__)
@@ -75,8 +77,14 @@ class Loaded:
     cards: list[CardRow] = field(default_factory=list)
 
 
+# Cards with Accept / Decline for the version they were queued at (the reply reminder too).
+REPLY_LIKE = frozenset(cards.REPLY_CARDS) | {kinds.RSVP_REMINDER}
+# Digest lines about replies: open interviews within this many of the most waiting members.
+NO_REPLY_SCAN = 200
+
+
 def _about_cards(row: OutboxRow) -> bool:
-    return row.kind in cards.REPLY_CARDS or (
+    return row.kind in REPLY_LIKE or (
         row.kind == kinds.CARD_UPDATE and bool(row.payload.get("refresh"))
     )
 
@@ -130,9 +138,13 @@ def skip_reason(
         return "the recipient is no longer on this interview"
     if row.kind == kinds.REMINDER and now >= info.ends_at:
         return "the interview is already over"
+    if row.kind == kinds.RSVP_REMINDER and panelist is not None and panelist.rsvp != "pending":
+        return "the interviewer already replied"
+    if row.kind == kinds.RSVP_REMINDER and now >= info.starts_at:
+        return "the interview has already started"
     if row.kind in kinds.FEEDBACK_KINDS and (info.id, recipient.person_id or 0) in loaded.submitted:
         return "feedback already submitted"
-    if row.kind in cards.REPLY_CARDS and cards.superseded(row, loaded.cards):
+    if row.kind in REPLY_LIKE and cards.superseded(row, loaded.cards):
         return "a newer card replaces this one"
     return None
 
@@ -166,10 +178,21 @@ def _decliner(row: OutboxRow, info: InterviewInfo | None, loaded: Loaded) -> str
     return found.name if found else None
 
 
-async def _digest(db: Database, row: OutboxRow, zone: str) -> dict[str, object]:
+async def _digest(db: Database, row: OutboxRow, zone: str, now: datetime) -> dict[str, object]:
     day = date.fromisoformat(str(row.payload.get("date")))
     window = day_range(day, zone)
-    return {"date": day, "interviews": await interviews_between(db, window.start, window.end)}
+    return {
+        "date": day,
+        "interviews": await interviews_between(db, window.start, window.end),
+        "no_reply": await no_reply_names(db, now),
+    }
+
+
+async def no_reply_names(db: Database, now: datetime) -> list[str]:
+    """Interviewers who have not replied for two working days to an interview still ahead."""
+    waiting = await awaiting_reply(db, after=now, limit=NO_REPLY_SCAN)
+    late = [w for w in waiting if rsvp_overdue(w.invited_at, now, zone_or(w.zone, "UTC"))]
+    return sorted({w.person_display_name for w in late})
 
 
 def _voice(delivery: Delivery, loaded: Loaded, row: OutboxRow) -> Voice:
@@ -188,8 +211,8 @@ async def _message(delivery: Delivery, loaded: Loaded, row: OutboxRow, now: date
         return Work(row, Skipped(reason))
     extra: dict[str, object] = {"interviewer": _decliner(row, info, loaded)}
     if row.kind == kinds.DAILY_DIGEST:
-        extra.update(await _digest(delivery.db, row, zone))
-        if not extra["interviews"]:
+        extra.update(await _digest(delivery.db, row, zone, now))
+        if not extra["interviews"] and not extra["no_reply"]:
             return Work(row, Skipped("nothing is scheduled that day"))
     message = render(Draft(row, recipient, voice, delivery.base_url, info, extra))
     effects: tuple[Effect, ...] = ()

@@ -2,7 +2,8 @@
 
 Overlaps (closer than the buffer) for an interviewer or the candidate block the booking unless
 HR overrides them; the override keeps them in the list as warnings, so the choice stays visible.
-Caps and working hours only warn: HR knows about the exception, the calendar does not.
+An interviewer's away block blocks the same way. Caps and working hours only warn: HR knows
+about the exception, the calendar does not.
 A booking in the past always blocks; the override is about overlaps only.
 
 Days and weeks for the caps are the interviewer's own (their time zone, weeks start on Monday);
@@ -22,6 +23,7 @@ from portal.scheduling.messages import N_
 from portal.scheduling.slots import Slot
 from portal.scheduling.states import Status
 from portal.scheduling.timezones import local_date, utc_to_local, week_start
+from portal.scheduling.unavailable import AwayBlock
 
 INTERVIEWER_BUSY = N_("This interviewer already has an interview at this time.")
 INTERVIEWER_TOO_CLOSE = N_(
@@ -41,6 +43,8 @@ DAY_OFF = N_("This time falls on the interviewer's day off.")
 OUTSIDE_HOURS = N_("This time is outside the interviewer's working hours (%(start)s–%(end)s).")
 IN_PAST = N_("This time is in the past.")
 BLOCKED = N_("This time conflicts with other bookings.")
+AWAY = N_("This interviewer is away at this time.")
+AWAY_NOTE = N_("This interviewer is away at this time (%(note)s).")
 
 
 class ConflictKind(StrEnum):
@@ -50,6 +54,7 @@ class ConflictKind(StrEnum):
     WEEKLY_CAP = "weekly_cap"
     OUTSIDE_WORKING_HOURS = "outside_working_hours"
     IN_PAST = "in_past"
+    UNAVAILABLE = "unavailable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +147,7 @@ def detect_conflicts(
     rules: Rules = DEFAULT_RULES,
     editing: int | None = None,
     override: bool = False,
+    blocks: Iterable[AwayBlock] = (),
 ) -> list[Conflict]:
     """Everything wrong with booking `slot`; `editing` is the interview being changed."""
     found: list[Conflict] = []
@@ -153,6 +159,7 @@ def detect_conflicts(
             by_person[booking.person_id].append(booking)
     for person in interviewers:
         found += _person_conflicts(slot, person, by_person[person.person_id], rules, override)
+    found += _away(slot, {person.person_id for person in interviewers}, blocks, override)
     theirs = [booking for booking in candidate_bookings if booking.occupies(editing)]
     found += _overlaps(slot, None, theirs, rules.buffer, override)
     return found
@@ -191,6 +198,24 @@ def _overlaps(
         )
         for booking in bookings
         if slot.overlaps(booking.slot, buffer)
+    ]
+
+
+def _away(
+    slot: Slot, person_ids: set[int], blocks: Iterable[AwayBlock], override: bool
+) -> list[Conflict]:
+    # The person said they are away: as binding as a booking, so HR must override it.
+    return [
+        Conflict(
+            ConflictKind.UNAVAILABLE,
+            block.person_id,
+            None,
+            AWAY_NOTE if block.note else AWAY,
+            {"note": block.note} if block.note else {},
+            blocking=not override,
+        )
+        for block in blocks
+        if block.person_id in person_ids and block.overlaps(slot)
     ]
 
 

@@ -143,6 +143,7 @@ async def test_hr_pages_have_no_axe_violations(
         "/",
         "/board",
         "/week",
+        "/load",
         "/interviews/new",
         f"/interviews/{seeded.today.interview_id}",
         one,

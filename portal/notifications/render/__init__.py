@@ -24,6 +24,7 @@ RENDERERS: dict[str, Renderer] = {
     kinds.REMINDER: interviewer.reminder,
     kinds.FEEDBACK_DUE: interviewer.feedback_due,
     kinds.FEEDBACK_NUDGE: interviewer.feedback_nudge,
+    kinds.RSVP_REMINDER: interviewer.rsvp_reminder,
     kinds.CANDIDATE_ARRIVED: candidate_arrival.candidate_arrived,
     kinds.CANDIDATE_CONFIRMED: hr.candidate_confirmed,
     kinds.CANDIDATE_RESCHEDULE_REQUEST: hr.candidate_reschedule_request,

@@ -8,6 +8,7 @@ from babel.dates import format_date
 
 from portal.db.message_view import InterviewInfo
 from portal.notifications.render.common import Draft, source, subject, task_id
+from portal.notifications.render.voice import clip
 from portal.wecom import CardLink, CardTitle, HorizontalItem, Message, TextNoticeCard
 
 MAX_LINES = 6
@@ -25,6 +26,13 @@ def daily_digest(draft: Draft) -> Message:
     note = voice.t("Interviews that day: %(count)s.", count=len(found))
     if len(found) > MAX_LINES:
         note += " " + voice.t("%(more)s more in the portal.", more=len(found) - MAX_LINES)
+    late: list[str] = draft.extra.get("no_reply", [])
+    if late:
+        note += " " + voice.t(
+            "No reply for 2 working days (%(count)s): %(names)s.",
+            count=len(late),
+            names=clip(", ".join(late), 120),
+        )
     url = draft.url(BOARD_PATH)
     return TextNoticeCard(
         source=source(draft),

@@ -76,6 +76,11 @@ def invited(draft: Draft) -> Message:
     return _reply_card(draft, title=draft.voice.t("Interview invitation"))
 
 
+def rsvp_reminder(draft: Draft) -> Message:
+    """The invitation again, once, for someone who has not replied (Accept / Decline)."""
+    return _reply_card(draft, title=draft.voice.t("You have not replied yet"))
+
+
 def changed(draft: Draft) -> Message:
     """Replies start over on a new time: the card asks again, for the time it shows."""
     voice = draft.voice

@@ -20,6 +20,7 @@ ROLE_LABELS = {
 NAV_ENTRIES: list[tuple[str, str, str]] = [
     ("interviews:board", N_("Board"), "hr"),
     ("interviews:week", N_("Week"), "hr"),
+    ("interviews:load", N_("Load"), "hr"),
     ("records:candidates", N_("Candidates"), "hr"),
     ("records:positions", N_("Positions"), "hr"),
     ("mine:list", N_("My interviews"), "staff"),

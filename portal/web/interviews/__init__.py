@@ -3,6 +3,7 @@
 from portal.web.core.access import Access
 from portal.web.core.routing import route
 from portal.web.interviews import board, changes, forms, room, round_block, week
+from portal.web.interviews import load as load_page
 
 ONE = "/interviews/{interview_id:id}"
 POST = ["POST"]
@@ -11,6 +12,7 @@ routes = [
     route("/board", board.board, name="board", access=Access.HR),
     route("/week", week.week, name="week", access=Access.HR),
     route("/week/interviewers", week.busy, name="busy", access=Access.HR),
+    route("/load", load_page.load, name="load", access=Access.HR),
     route("/interviews/new", forms.new, name="new", access=Access.HR),
     route("/interviews", forms.create, name="create", access=Access.HR, methods=POST),
     route("/interviews/check", forms.check, name="check", access=Access.HR, methods=POST),

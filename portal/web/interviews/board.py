@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from portal.db.board import list_for_day
 from portal.db.interviews import InterviewDetail, count_statuses, get_detail
 from portal.db.reschedule_requests import open_reschedule_requests
+from portal.db.rsvp_followup import no_reply_ids
 from portal.errors import BadRequest
 from portal.interviews import service
 from portal.interviews.board import BoardFilters, build_board
@@ -48,7 +49,8 @@ def _today(request: Request) -> date:
 async def board(request: Request) -> Response:
     day = board_day(request)
     zone = viewer_timezone(request)
-    interviews = await list_for_day(app_state(request)["db"], day_range=day_range(day, zone))
+    db, shown, now = app_state(request)["db"], day_range(day, zone), current_time(request)
+    interviews = await list_for_day(db, day_range=shown, now=now)  # now: the no-reply flag
     filters = BoardFilters.parse(request.query_params)
     context = labels(request) | {
         "board": build_board(interviews, filters),
@@ -142,7 +144,8 @@ async def render_board_row(request: Request, interview_id: int) -> str | None:
     if detail is None or detail.starts_at not in shown or not kept(detail):
         return f"{_GONE.format(id=interview_id)}\n{counted}"
     requests = await open_reschedule_requests(db, [interview_id])
-    context = {"i": detail, "reschedule_requests": set(requests)}
+    silent = await no_reply_ids(db, interview_id, now=current_time(request))
+    context = {"i": detail, "reschedule_requests": set(requests), "no_reply_ids": silent}
     row = render_fragment(request, "interviews/_board_row.html", context)
     return f"{out_of_band(row)}\n{counted}"
 

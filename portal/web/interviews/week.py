@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from portal.db.interviews import list_in_range
-from portal.interviews.week import busy_rows, time_grid, week_days
+from portal.db.unavailable import UnavailableBlock, blocks_overlapping
+from portal.interviews.week import BusyRow, busy_rows, time_grid, week_days
 from portal.scheduling import local_date, week_range, week_start
 from portal.web.core.paging import query_day
 from portal.web.core.rendering import render, viewer_timezone
@@ -43,7 +44,28 @@ async def week(request: Request) -> Response:
     return render(request, "interviews/week.html", context)
 
 
+def _away_days(
+    rows: list[BusyRow], blocks: list[UnavailableBlock], monday: date, zone: str
+) -> dict[int, list[list[UnavailableBlock]]]:
+    """Each away person's blocks under every day they touch; adds rows for people who are
+    away but not booked."""
+    away: dict[int, list[list[UnavailableBlock]]] = {}
+    for block in blocks:
+        if block.person_id not in away and all(r.person_id != block.person_id for r in rows):
+            rows.append(BusyRow(block.person_id, block.person_name, [[] for _ in range(7)]))
+        days = away.setdefault(block.person_id, [[] for _ in range(7)])
+        first = (local_date(block.starts_at, zone) - monday).days
+        last = (local_date(block.ends_at - timedelta(microseconds=1), zone) - monday).days
+        for index in range(max(first, 0), min(last, 6) + 1):
+            days[index].append(block)
+    rows.sort(key=lambda row: row.name)
+    return away
+
+
 async def busy(request: Request) -> Response:
     monday, zone, found = await _week(request)
-    context = _context(request, monday) | {"people": busy_rows(found, monday, zone)}
+    rows = busy_rows(found, monday, zone)
+    blocks = await blocks_overlapping(app_state(request)["db"], week_range(monday, zone))
+    away = _away_days(rows, blocks, monday, zone)
+    context = _context(request, monday) | {"people": rows, "away": away}
     return render(request, "interviews/busy.html", context)

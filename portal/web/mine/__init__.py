@@ -3,7 +3,7 @@
 from portal.web.core.access import Access
 from portal.web.core.limits import BodyRule
 from portal.web.core.routing import route
-from portal.web.mine import pages
+from portal.web.mine import away, pages
 
 ONE = "/mine/{interview_id:id}"
 POST = ["POST"]
@@ -12,6 +12,15 @@ CARD = BodyRule(max_bytes=1024 * 1024)
 
 routes = [
     route("/mine", pages.index, name="list", access=Access.STAFF),
+    route("/mine/away", away.page, name="away", access=Access.STAFF),
+    route("/mine/away", away.add, name="away_add", access=Access.STAFF, methods=POST),
+    route(
+        "/mine/away/{block_id:id}/remove",
+        away.remove,
+        name="away_remove",
+        access=Access.STAFF,
+        methods=POST,
+    ),
     route(ONE, pages.detail_page, name="detail", access=Access.STAFF),
     # The WeCom card's "Join": signs in through WeCom if needed, then the person's own seat.
     route(f"{ONE}/join", pages.join, name="join", access=Access.STAFF),
