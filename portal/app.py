@@ -60,6 +60,8 @@ def build_routes(settings: Settings, sandboxes: Sandboxes) -> list[BaseRoute]:
         routes.append(Mount(settings.sandbox_mount, app=sandboxes.wecom, name="sandbox"))
     if settings.platform_mount and sandboxes.platform is not None:
         routes.append(Mount(settings.platform_mount, app=sandboxes.platform, name="platform"))
+    if settings.mail_mount and sandboxes.mail is not None:
+        routes.append(Mount(settings.mail_mount, app=sandboxes.mail))  # its routes are "mail:…"
     return routes
 
 

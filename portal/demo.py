@@ -31,6 +31,7 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
                 f"  Sandbox inboxes:  {base}{settings.sandbox_mount}/inbox",
                 f"  Platform rooms:   {base}{settings.platform_mount}/_control/rooms"
                 "  (the interview platform's sandbox)",
+                f"  Candidate mail:   {base}{settings.mail_mount}/  (the demo's own mail server)",
                 f"  Database:         {redacted(settings.database_url)}",
                 "",
             ]

@@ -48,6 +48,11 @@ POSITIONS = (
     ("用户体验设计师", RoomKind.NON_TECHNICAL),
 )
 CANDIDATES = ("王小明", "陈静", "林峰", "黄丽", "赵强", "孙悦", "周航", "吴雪", "郑涛")
+# Their addresses: the demo's own mail server (/_mail) shows what each one was sent.
+EMAILS = (
+    "wangxiaoming", "chenjing", "linfeng", "huangli", "zhaoqiang", "sunyue", "zhouhang",
+    "wuxue", "zhengtao",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -101,12 +106,18 @@ class _Quiet:
 
 
 async def seed_demo(
-    db: Database, now: datetime, *, zone: str = "Asia/Shanghai", rooms: bool = False
+    db: Database,
+    now: datetime,
+    *,
+    zone: str = "Asia/Shanghai",
+    rooms: bool = False,
+    mail: bool = False,
 ) -> int:
     """Book the demo week (today in `zone` first); returns how many interviews were made.
 
     With `rooms` (the demo's platform sandbox), each interview's room is queued as HR's
-    booking would queue it, and the rooms worker makes it."""
+    booking would queue it, and the rooms worker makes it; with `mail` (the demo's mail
+    server), candidates are mailed about their bookings as HR's would be."""
     hr = await get_person_by_userid(db, HR_USERID)
     if hr is None or await count_interviews(db) > 0:
         return 0
@@ -120,8 +131,10 @@ async def seed_demo(
     hr_actor = Actor.person(hr, ActorKind.HR)
     await seed_plans(db, positions, actor=hr_actor, now=now)
     candidates = [
-        await save_candidate(db, None, CandidateFields(name, None, None), now=now)
-        for name in CANDIDATES
+        await save_candidate(
+            db, None, CandidateFields(name, None, f"{handle}@example.com"), now=now
+        )
+        for name, handle in zip(CANDIDATES, EMAILS, strict=True)
     ]
     for name, candidate_id in zip(CANDIDATES, candidates, strict=True):
         if name in RESUMES:
@@ -136,11 +149,22 @@ async def seed_demo(
             plan_round = plan[demo.round - 1] if demo.round <= len(plan) else None
             draft = _draft(demo, today, zone, positions, candidates, panel, plan_round)
             interview_id = await _book(
-                db, draft, hr, panel, now, BookingPolicy(platform_rooms=rooms)
+                db, draft, hr, panel, now, BookingPolicy(platform_rooms=rooms, candidate_mail=mail)
             )
             await _score(db, interview_id, demo, people, now)
             made += 1
     return made
+
+
+def working_day(today: date, offset: int) -> date:
+    """The `offset`th working day (Monday to Friday) from `today`; 0 is today itself, so the
+    board always has today's interviews, and the rest of the week avoids the weekend."""
+    day, step = today, 1 if offset > 0 else -1
+    for _ in range(abs(offset)):
+        day += timedelta(days=step)
+        while day.weekday() >= 5:
+            day += timedelta(days=step)
+    return day
 
 
 def _userids() -> list[str]:
@@ -156,7 +180,7 @@ def _draft(
     panel: list[Person],
     plan_round: PlanRound | None,
 ) -> InterviewDraft:
-    local = datetime.combine(today + timedelta(days=demo.day), demo.at)
+    local = datetime.combine(working_day(today, demo.day), demo.at)
     slot = Slot.starting(local_to_utc(local, zone), timedelta(minutes=demo.minutes))
     return InterviewDraft(
         candidate_id=candidates[demo.candidate],

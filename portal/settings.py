@@ -6,6 +6,7 @@ one line and exits, so an operator never has to read a traceback to fix a typo.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from portal.db.urls import default_url
 from portal.db.urls import parse as parse_database_url
 
 PLATFORM_MOUNT = "/_platform"
+MAIL_MOUNT = "/_mail"
+DEMO_MAIL_FROM = "interviews@example.com"
 PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "please-change-me"}
 SESSION_IDLE_SECONDS = 12 * 60 * 60
 # However busy, a session ends this long after its sign-in (issue 14).
@@ -60,6 +63,19 @@ class PlatformSettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """Candidate email over SMTP (issue 16). Absent (no SMTP_HOST): candidates get no mail."""
+
+    host: str
+    port: int
+    user: str
+    password: Secret
+    sender: str
+    tls: str  # starttls, tls, none
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     secret_key: Secret
@@ -91,6 +107,8 @@ class Settings:
     db_query_timeout: float = 15.0
     header_timeout: float = 10.0  # the request line and headers, from their first byte
     body_timeout: float = 60.0  # the whole request body, from the headers
+    mail: MailSettings | None = None  # candidate email (issue 16); None: no mail
+    mail_mount: str | None = None  # the demo's own SMTP server and its mailbox page
 
     @property
     def https(self) -> bool:
@@ -145,6 +163,8 @@ def load_settings(
         db_query_timeout=_seconds(config, "PORTAL_DB_QUERY_TIMEOUT", 15.0),
         header_timeout=_seconds(config, "PORTAL_HEADER_TIMEOUT", 10.0),
         body_timeout=_seconds(config, "PORTAL_BODY_TIMEOUT", 60.0),
+        mail=_mail(config) or (_demo_mail() if demo else None),
+        mail_mount=MAIL_MOUNT if demo and not _get(config, "SMTP_HOST", "") else None,
     )
 
 
@@ -270,6 +290,42 @@ def _seconds(config: Config, name: str, default: float) -> float:
             name, f"must be a number of seconds (above 0, at most 600), got {value!r}"
         )
     return seconds
+
+
+SMTP_TLS_MODES = ("starttls", "tls", "none")
+_ADDRESS = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+")
+
+
+def _mail(config: Config) -> MailSettings | None:
+    """SMTP_* settings; SMTP_HOST empty means no candidate mail at all."""
+    host = _get(config, "SMTP_HOST", "")
+    if not host:
+        return None
+    tls = _get(config, "SMTP_TLS", "starttls").lower()
+    if tls not in SMTP_TLS_MODES:
+        raise SettingsError("SMTP_TLS", f"must be starttls, tls or none, got {tls!r}")
+    default_port = {"starttls": "587", "tls": "465", "none": "25"}[tls]
+    port = _get(config, "SMTP_PORT", default_port)
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError("SMTP_PORT", f"must be a port number (1-65535), got {port!r}")
+    sender = _get(config, "SMTP_FROM", "")
+    if not _ADDRESS.fullmatch(sender) or len(sender) > 254:
+        raise SettingsError("SMTP_FROM", f"must be an email address, got {sender!r}")
+    return MailSettings(
+        host=host,
+        port=int(port),
+        user=_get(config, "SMTP_USER", ""),
+        password=Secret(_get(config, "SMTP_PASSWORD", "")),
+        sender=sender,
+        tls=tls,
+    )
+
+
+def _demo_mail() -> MailSettings:
+    """The demo's own SMTP server on loopback (started with the app; read it under /_mail)."""
+    from portal.notifications.mailbox import free_port
+
+    return MailSettings("127.0.0.1", free_port(), "", Secret(""), DEMO_MAIL_FROM, "none")
 
 
 def _aes_key(value: str) -> Secret:

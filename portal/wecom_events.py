@@ -23,6 +23,7 @@ from portal.db.outbox import dedupe_key, enqueue
 from portal.db.people import deactivate, get_person_by_userid
 from portal.db.wecom_events import event_seen, remember_event, rename_member
 from portal.errors import NotFound
+from portal.interviews.checks import DEFAULT_POLICY, BookingPolicy
 from portal.interviews.common import Publisher
 from portal.interviews.panel import CardOutdated
 from portal.interviews.service import respond
@@ -123,7 +124,11 @@ async def _sent_for(db: Database, fields: Mapping[str, str], keyed: str | None) 
 
 
 async def _answer_card(
-    db: Database, broadcaster: Publisher, fields: Mapping[str, str], now: datetime
+    db: Database,
+    broadcaster: Publisher,
+    fields: Mapping[str, str],
+    now: datetime,
+    policy: BookingPolicy,
 ) -> str:
     """Record the button's answer through the interview use case; the card's new caption."""
     match = RSVP_KEY.fullmatch(fields.get("EventKey", ""))
@@ -144,6 +149,7 @@ async def _answer_card(
             reason=None if accept else DECLINED_FROM_CARD,
             now=now,
             card_version=await _sent_for(db, fields, match[2]),
+            policy=policy,
         )
     except CardOutdated:  # the time or panel changed since: the newer card asks again
         log.info("wecom card answer refused: the card is out of date")
@@ -198,7 +204,12 @@ async def _contact_event(db: Database, fields: Mapping[str, str], key: str, now:
 
 
 async def handle_event(
-    db: Database, broadcaster: Publisher, fields: Mapping[str, str], *, now: datetime
+    db: Database,
+    broadcaster: Publisher,
+    fields: Mapping[str, str],
+    *,
+    now: datetime,
+    policy: BookingPolicy = DEFAULT_POLICY,
 ) -> Handled:
     """Apply one verified event exactly once.
 
@@ -212,7 +223,7 @@ async def handle_event(
         return Handled(duplicate=True)
     answer = None
     if event == "template_card_event":
-        answer = await _answer_card(db, broadcaster, fields, now)
+        answer = await _answer_card(db, broadcaster, fields, now, policy)
     async with db.transaction():
         first = await remember_event(
             db, key=key, event=event, from_user=fields.get("FromUserName") or None, now=now

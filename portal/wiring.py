@@ -46,6 +46,7 @@ class Sandboxes:
 
     wecom: ASGIApp | None = None
     platform: ASGIApp | None = None
+    mail: ASGIApp | None = None  # the demo's mailbox page (its SMTP server runs alongside)
 
 
 NO_SANDBOXES = Sandboxes()
@@ -64,7 +65,14 @@ def build_sandboxes(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Sandboxe
 
         rooms = PlatformSandboxConfig(webhook_url=settings.url("/platform/webhook"))
         platform = create_platform_sandbox(rooms, clock=clock.timestamp)
-    return Sandboxes(wecom, platform)
+    mail = None
+    if settings.mail_mount and settings.mail is not None:
+        from portal.notifications.mailbox import Mailbox, create_mailbox_app, start_server
+
+        mailbox = Mailbox()
+        start_server(mailbox, host=settings.mail.host, port=settings.mail.port)
+        mail = create_mailbox_app(mailbox)
+    return Sandboxes(wecom, platform, mail)
 
 
 def sandbox_http(mount: str | None, sandbox: ASGIApp | None) -> httpx.AsyncClient:
@@ -122,8 +130,8 @@ def worker_jobs(state: AppState) -> list[Job]:
         # The demo books its sample week once the demo organisation has been synced.
         await sync_if_due(db, wecom, sources, now=clock.now())
         if settings.demo:
-            rooms = settings.platform is not None
-            await seed_demo(db, clock.now(), zone=settings.timezone, rooms=rooms)
+            rooms, mail = settings.platform is not None, settings.mail is not None
+            await seed_demo(db, clock.now(), zone=settings.timezone, rooms=rooms, mail=mail)
 
     platform = state["platform"]
     rooms = (

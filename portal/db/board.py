@@ -72,6 +72,7 @@ class BoardEntry:
     reschedule_requested: bool = False  # the candidate asked for another time; HR hasn't acted
     room: BoardRoom | None = None
     round_name: str | None = None  # the plan round it was booked as
+    replaced: bool = False  # a decliner was taken off the panel (a replacement was invited)
 
     @property
     def interviewer_ids(self) -> tuple[int, ...]:
@@ -129,6 +130,13 @@ def _statement(is_postgres: bool) -> sa.TextualSelect:
             rooms.c.rating.label("room_rating"),
             plan_rounds.c.name.label("round_name"),
             interviews.c.timezone,
+            sa.exists()
+            .where(
+                interview_interviewers.c.interview_id == interviews.c.id,
+                interview_interviewers.c.active.is_(False),
+                interview_interviewers.c.rsvp == "declined",
+            )
+            .label("replaced"),
         )
         .select_from(
             interviews.join(candidates, candidates.c.id == interviews.c.candidate_id)
@@ -168,6 +176,7 @@ def _statement(is_postgres: bool) -> sa.TextualSelect:
             sa.column("room_rating", sa.Integer),
             sa.column("round_name", sa.String),
             sa.column("timezone", sa.String),
+            sa.column("replaced", sa.Boolean),
         )
     )
 
@@ -218,4 +227,5 @@ def _entry(row: Row, now: datetime | None = None) -> BoardEntry:
         if row["room_state"] is None
         else BoardRoom(row["room_state"], row["room_platform_status"], row["room_rating"]),
         round_name=row["round_name"],
+        replaced=bool(row["replaced"]),
     )

@@ -38,6 +38,7 @@ class PlanRound:
     area_seq: int  # the highest focus-area number ever given (`kits.next_key`)
     removed_at: datetime | None
     updated_at: datetime
+    auto_replace: bool = False  # a decliner is replaced from the pool at once
 
     @property
     def kit(self) -> Kit:
@@ -67,6 +68,7 @@ def _round(row: Row) -> PlanRound:
         area_seq=row["area_seq"],
         removed_at=row["removed_at"],
         updated_at=row["updated_at"],
+        auto_replace=bool(row["auto_replace"]),
     )
 
 
@@ -103,6 +105,7 @@ def _values(fields: RoundFields) -> dict[str, object]:
         "room_kind": fields.room_kind.value,
         "room_paper_uid": fields.room_paper_uid,
         "panel_size": fields.panel_size,
+        "auto_replace": fields.auto_replace,
         "focus_areas": areas_to_json(fields.focus_areas),
         "questions": questions_to_json(fields.questions),
         # Never below the keys it holds, however the fields were built.

@@ -156,6 +156,9 @@ async def call_off(
         db, notify.CANCELLED, current.id, moved.version, panel, now=now, reason=reason
     )
     await notify.withdraw_timed(db, current.id)
+    await notify.mail_candidate(
+        db, notify.MAIL_CANCELLED, current.id, moved.version, current.slot, now=now, enabled=None
+    )
     return moved
 
 
@@ -196,6 +199,9 @@ async def _create(
     userids = [p.wecom_userid for p in profiles]
     await notify.tell(db, notify.INVITED, interview_id, 1, userids, now=now)
     await notify.schedule_timed(db, interview_id, 1, draft.slot, userids, now=now)
+    await notify.mail_candidate(
+        db, notify.MAIL_BOOKED, interview_id, 1, draft.slot, now=now, enabled=policy.candidate_mail
+    )
     return interview_id, event_id
 
 
@@ -253,6 +259,15 @@ async def _update(
     stay = [p.wecom_userid for p in kept]
     if moved:
         await notify.announce_move(db, interview_id, version, draft.slot, stay, None, now=now)
+        await notify.mail_candidate(
+            db,
+            notify.MAIL_RESCHEDULED,
+            interview_id,
+            version,
+            draft.slot,
+            now=now,
+            enabled=policy.candidate_mail,
+        )
     elif (draft.room_url, draft.location) != (current.room_url, current.location):
         await notify.tell(db, notify.CHANGED, interview_id, version, stay, now=now)
     newcomers = [p.wecom_userid for p in added]
@@ -307,6 +322,15 @@ async def _reschedule(
     userids = [member.wecom_userid for member in current.panel]
     await notify.announce_move(
         db, interview_id, version, draft.slot, userids, draft.reason, now=now
+    )
+    await notify.mail_candidate(
+        db,
+        notify.MAIL_RESCHEDULED,
+        interview_id,
+        version,
+        draft.slot,
+        now=now,
+        enabled=policy.candidate_mail,
     )
     return event_id
 

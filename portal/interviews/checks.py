@@ -43,6 +43,8 @@ class BookingPolicy:
     link_grace_hours: int = 24
     # An interview platform is configured: interviews that want a room get one made there.
     platform_rooms: bool = False
+    # An SMTP server is configured (issue 16): candidates with an address get email.
+    candidate_mail: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> BookingPolicy:
@@ -51,6 +53,7 @@ class BookingPolicy:
             rules=rules,
             default_timezone=settings.timezone,
             link_grace_hours=settings.link_grace_hours,
+            candidate_mail=settings.mail is not None,
             platform_rooms=settings.platform is not None,
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
+from portal.db.candidate_mail import candidate_email, candidate_was_mailed
 from portal.db.cards import cards_of
 from portal.db.database import Database
 from portal.db.outbox import bring_forward, cancel_pending, dedupe_key, enqueue
@@ -30,7 +31,13 @@ TIMED = (REMINDER, FEEDBACK_DUE, RSVP_REMINDER)
 # The cards with Accept / Decline, each for the interview version it was queued at.
 REPLY_CARDS = (INVITED, CHANGED)
 
+MAIL_BOOKED = "mail_booked"
+MAIL_RESCHEDULED = "mail_rescheduled"
+MAIL_CANCELLED = "mail_cancelled"
+MAIL_REMINDER = "mail_reminder"
+
 REMINDER_BEFORE = timedelta(minutes=15)
+MAIL_REMINDER_BEFORE = timedelta(hours=24)
 FEEDBACK_AFTER = timedelta(hours=1)
 
 
@@ -92,6 +99,51 @@ async def schedule_timed(
                 due_at=due_at,
                 interview_id=interview_id,
             )
+
+
+async def mail_candidate(
+    db: Database,
+    kind: str,
+    interview_id: int,
+    version: int,
+    slot: Slot,
+    *,
+    now: datetime,
+    enabled: bool | None,
+) -> None:
+    """The candidate's email of `kind` (booked, rescheduled, cancelled), if mail is `enabled`
+    (an SMTP server is configured) and they have an address; booked and rescheduled also
+    (re)plan the reminder 24 h before the start. `enabled=None` (a cancellation, which knows
+    no settings): only if they were mailed about this interview before. The worker renders it
+    at send time."""
+    await cancel_pending(db, interview_id=interview_id, kinds=(MAIL_REMINDER,))
+    if enabled is None:
+        enabled = await candidate_was_mailed(db, interview_id, (MAIL_BOOKED, MAIL_RESCHEDULED))
+    address = await candidate_email(db, interview_id) if enabled else None
+    if not address:
+        return
+    payload = {"interview_id": interview_id, "version": version}
+    await enqueue(
+        db,
+        kind=kind,
+        recipient=address,
+        payload=payload,
+        dedupe=dedupe_key(kind, interview_id, "candidate", version),
+        now=now,
+        interview_id=interview_id,
+    )
+    remind_at = slot.starts_at - MAIL_REMINDER_BEFORE
+    if kind != MAIL_CANCELLED and remind_at > now:
+        await enqueue(
+            db,
+            kind=MAIL_REMINDER,
+            recipient=address,
+            payload=payload,
+            dedupe=dedupe_key(MAIL_REMINDER, interview_id, "candidate", version),
+            now=now,
+            due_at=remind_at,
+            interview_id=interview_id,
+        )
 
 
 async def withdraw_timed(

@@ -14,6 +14,7 @@ from portal.db.database import Database
 from portal.db.interview_writes import set_rsvp, update_interview
 from portal.db.interviews import InterviewDetail, PanelMember, hr_recipients
 from portal.interviews import notify
+from portal.interviews.checks import DEFAULT_POLICY, BookingPolicy
 from portal.interviews.common import (
     Publisher,
     announce,
@@ -60,8 +61,12 @@ async def respond(
     reason: str | None,
     now: datetime,
     card_version: int | None = None,
+    policy: BookingPolicy = DEFAULT_POLICY,
 ) -> InterviewDetail:
     """An interviewer accepts or declines (web page or WeCom card button).
+
+    `policy` is the deployment's booking rules: a round that replaces decliners by itself
+    books the replacement under them (buffer, platform rooms).
 
     `card_version` is the version a pressed card was sent for (None: the portal's own page).
     A reply in the portal brings the interviewer's cards in step; a press on a card a newer
@@ -101,7 +106,15 @@ async def respond(
         if card_version is None:  # a press updates its own card (`portal.wecom_events`)
             tag = f"{rsvp}@{now.isoformat()}"
             await notify.refresh_cards(db, interview_id, member.wecom_userid, tag=tag, now=now)
-    return await announce(db, broadcaster, interview_id, "rsvp", None)
+    answered = await announce(db, broadcaster, interview_id, "rsvp", None)
+    if not accept:  # a round may replace the decliner at once (imports booking, which needs us)
+        from portal.interviews.replacements import after_decline
+
+        replaced = await after_decline(
+            db, broadcaster, interview_id, member.person_id, now=now, policy=policy
+        )
+        answered = replaced or answered
+    return answered
 
 
 async def move(

@@ -28,7 +28,17 @@ def notification_jobs(
     role_sources: RoleSources,
     clock: Clock,
 ) -> list[Job]:
-    delivery = Delivery(db, wecom, catalogs, settings.base_url, settings.timezone, role_sources)
+    delivery = Delivery(
+        db,
+        wecom,
+        catalogs,
+        settings.base_url,
+        settings.timezone,
+        role_sources,
+        mail=settings.mail,
+        secret_key=str(settings.secret_key),
+        company_name=settings.company_name,
+    )
     worker = OutboxWorker(delivery, clock=clock)
 
     async def digests() -> None:

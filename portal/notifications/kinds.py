@@ -27,6 +27,13 @@ INTERVIEWER_DECLINED = "interviewer_declined"
 
 DAILY_DIGEST = "daily_digest"
 
+# Candidate email (issue 16): the recipient is the candidate's address; sent over SMTP.
+MAIL_BOOKED = "mail_booked"
+MAIL_RESCHEDULED = "mail_rescheduled"
+MAIL_CANCELLED = "mail_cancelled"
+MAIL_REMINDER = "mail_reminder"  # 24 h before the start
+MAIL_KINDS = frozenset({MAIL_BOOKED, MAIL_RESCHEDULED, MAIL_CANCELLED, MAIL_REMINDER})
+
 CARD_UPDATE = "card_update"
 CALENDAR_SYNC = "calendar_sync"
 CONTACT_REFRESH = "contact_refresh"
@@ -58,11 +65,13 @@ FEEDBACK_KINDS = frozenset({FEEDBACK_DUE, FEEDBACK_NUDGE})
 # Messages count against WeCom's per-member cap and are paced; tasks are not messages.
 MESSAGE_KINDS = INTERVIEWER_KINDS | HR_KINDS | {DAILY_DIGEST}
 TASK_KINDS = frozenset({CARD_UPDATE, CALENDAR_SYNC, CONTACT_REFRESH})
-ALL_KINDS = MESSAGE_KINDS | TASK_KINDS
+ALL_KINDS = MESSAGE_KINDS | TASK_KINDS | MAIL_KINDS
 
 # The kinds that still make sense once an interview is cancelled; anything else is skipped,
 # so nothing is "sent after a cancellation".
-AFTER_CANCELLATION = frozenset({CANCELLED, REMOVED, CANDIDATE_CANCELLED}) | TASK_KINDS
+AFTER_CANCELLATION = (
+    frozenset({CANCELLED, REMOVED, CANDIDATE_CANCELLED, MAIL_CANCELLED}) | TASK_KINDS
+)
 # Interviewer kinds that still go to someone taken off the interview.
 AFTER_REMOVAL = frozenset({CANCELLED, REMOVED}) | TASK_KINDS
 # Sending one of these also brings the interviewer's WeCom calendar in step.
@@ -87,4 +96,8 @@ KIND_LABELS: dict[str, str] = {
     CARD_UPDATE: N_("Card update"),
     CALENDAR_SYNC: N_("Calendar sync"),
     CONTACT_REFRESH: N_("Contact refresh"),
+    MAIL_BOOKED: N_("Candidate email: booked"),
+    MAIL_RESCHEDULED: N_("Candidate email: rescheduled"),
+    MAIL_CANCELLED: N_("Candidate email: cancelled"),
+    MAIL_REMINDER: N_("Candidate email: reminder"),
 }

@@ -30,11 +30,13 @@ from portal.directory.service import RoleSources
 from portal.i18n import Catalogs
 from portal.notifications import calendar, cards, kinds, tasks
 from portal.notifications.followups import enqueue_next_feedback
+from portal.notifications.mail import mail_call
 from portal.notifications.outcomes import Dead, Effect, Outcome, Sent, Skipped
 from portal.notifications.render import Draft, Voice, render
 from portal.notifications.retry import RetryPolicy, decide
 from portal.scheduling import day_range
 from portal.scheduling.rsvp_followup import rsvp_overdue
+from portal.settings import MailSettings
 from portal.wecom import Message, WeComClient
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,10 @@ class Delivery:
     default_zone: str
     role_sources: RoleSources | None = None
     policy: RetryPolicy = field(default_factory=RetryPolicy)
+    # Candidate email (issue 16): the SMTP server (None: no mail), link signing, the company.
+    mail: MailSettings | None = None
+    secret_key: str = ""
+    company_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -239,6 +245,18 @@ async def _one(delivery: Delivery, loaded: Loaded, row: OutboxRow, now: datetime
         return Work(row, Dead(f"gave up after {row.attempts - 1} attempts (worker stopped)"))
     if row.kind in kinds.MESSAGE_KINDS:
         return await _message(delivery, loaded, row, now)
+    if row.kind in kinds.MAIL_KINDS:
+        outcome, send = await mail_call(
+            db=delivery.db,
+            mail=delivery.mail,
+            catalogs=delivery.catalogs,
+            base_url=delivery.base_url,
+            secret_key=delivery.secret_key,
+            company=delivery.company_name,
+            row=row,
+            now=now,
+        )
+        return Work(row, outcome, send)
     if row.kind == kinds.CARD_UPDATE:
         return _card_update(delivery, loaded, row)
     if row.kind == kinds.CONTACT_REFRESH:

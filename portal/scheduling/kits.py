@@ -72,6 +72,7 @@ class RoundFields:
     questions: tuple[Question, ...]
     pool: tuple[int, ...]  # person ids
     area_seq: int = 0  # the highest area number given so far (see `next_key`)
+    auto_replace: bool = False  # replace a decliner from the pool without asking HR
 
 
 def areas_to_json(areas: Sequence[FocusArea]) -> list[dict[str, Any]]:
@@ -149,6 +150,7 @@ def read_round(form: RawForm, *, known_keys: Sequence[str] = (), area_seq: int =
     areas = _areas(reader, form, known_keys, area_seq)
     questions = _questions(reader, form)
     pool = tuple(dict.fromkeys(reader.identifiers("pool_ids")))
+    auto_replace = reader.checkbox("auto_replace")
     if len(pool) > MAX_POOL:
         reader.fail("pool_ids", TOO_MANY_IN_POOL, {"max": MAX_POOL})
     reader.finish()
@@ -162,6 +164,7 @@ def read_round(form: RawForm, *, known_keys: Sequence[str] = (), area_seq: int =
         questions=questions,
         pool=pool,
         area_seq=max([area_seq, *(key_number(a.key) for a in areas)]),
+        auto_replace=auto_replace,
     )
 
 

@@ -155,6 +155,8 @@ async def test_hr_pages_have_no_axe_violations(
         "/candidates/new",
         "/positions",
         "/positions/new",
+        "/availability",
+        f"/availability?position_id={seeded.position_id}&plan_round_id={seeded.round_id}",
         f"/positions/{seeded.position_id}/plan",
         f"/positions/{seeded.position_id}/plan/rounds/new",
         f"/positions/{seeded.position_id}/plan/rounds/{seeded.round_id}",

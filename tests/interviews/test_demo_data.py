@@ -9,10 +9,10 @@ from portal.db.feedback import list_pipeline_feedback
 from portal.db.plans import list_rounds
 from portal.db.positions import list_positions
 from portal.debrief import pipeline
-from portal.demo_data import seed_demo
+from portal.demo_data import seed_demo, working_day
 from portal.demo_resumes import RESUMES, resume_pdf
 from portal.resumes import kit_resume
-from portal.scheduling import Status, today_range
+from portal.scheduling import Status, local_date, today_range
 from tests.factories import World
 from tests.support.when import NOW
 
@@ -80,3 +80,14 @@ async def test_seed_demo_uploads_resumes(world: World) -> None:
     await seed_demo(world.db, AFTERNOON, zone=ZONE)
     link = await kit_resume(world.db, await _candidate(world, "郑涛"))
     assert link is not None and link.kind == "file" and link.filename == "郑涛-简历.pdf"
+
+
+def test_demo_days_skip_the_weekend() -> None:
+    friday = local_date(NOW, ZONE)
+    while friday.weekday() != 4:
+        friday += timedelta(days=1)
+    assert working_day(friday, 0) == friday
+    assert working_day(friday, 1) == friday + timedelta(days=3)  # Monday
+    assert working_day(friday, -1) == friday - timedelta(days=1)  # Thursday
+    monday = friday + timedelta(days=3)
+    assert working_day(monday, -1) == friday

@@ -21,7 +21,9 @@ EN = {"Accept-Language": "en"}
 async def test_booking_while_the_platform_hangs_is_quick_and_the_room_waits(
     client: httpx.AsyncClient, hr: Auth, db: Database, world: World, platform: PlatformControl
 ) -> None:
-    platform.fault(path="*", delay_s=5)
+    # The platform hangs for 20 s: waiting on it anywhere would show as 20 s, far
+    # beyond what a loaded test machine adds, so the bound below is behaviour, not speed.
+    platform.fault(path="*", delay_s=20)
     started = time.monotonic()
     form = soup(await client.get("/interviews/new", headers=EN))
     assert "could not be read just now" in text(form, "#papers-unavailable")
@@ -30,7 +32,7 @@ async def test_booking_while_the_platform_hangs_is_quick_and_the_room_waits(
     response = await post(client, token, "/interviews", fields)
     elapsed = time.monotonic() - started
     assert response.status_code == 303, response.text
-    assert elapsed < 4  # the hung platform costs the form one short read, the booking nothing
+    assert elapsed < 12  # the hung platform costs the form one short read, the booking nothing
     interview_id = int(response.headers["location"].rsplit("/", 1)[1])
     assert (await room_row(db, interview_id))["state"] == "preparing"
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from starlette.templating import Jinja2Templates
@@ -55,6 +55,14 @@ def _format_date(context: Context, value: datetime | None, fmt: str = "medium") 
 
 
 @pass_context
+def _format_day(context: Context, value: date | None) -> str:
+    """A calendar day as a short column label: "Wed, Dec 2" / "12月2日周三"."""
+    if value is None:
+        return ""
+    return format_skeleton("MMMEd", value, locale=_language(context).babel_locale)
+
+
+@pass_context
 def _format_time(context: Context, value: datetime | None, fmt: str = "short") -> str:
     if value is None:
         return ""
@@ -85,6 +93,7 @@ def build_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment
     env.filters["datetime"] = _format_datetime
     env.filters["date"] = _format_date
     env.filters["time"] = _format_time
+    env.filters["day"] = _format_day
     return env
 
 

@@ -2,8 +2,18 @@
 
 from portal.web.core.access import Access
 from portal.web.core.routing import route
-from portal.web.interviews import board, changes, forms, room, round_block, week
+from portal.web.interviews import (
+    board,
+    changes,
+    forms,
+    grid,
+    request_slots,
+    room,
+    round_block,
+    week,
+)
 from portal.web.interviews import load as load_page
+from portal.web.interviews import replace as replace_page
 
 ONE = "/interviews/{interview_id:id}"
 POST = ["POST"]
@@ -13,6 +23,8 @@ routes = [
     route("/week", week.week, name="week", access=Access.HR),
     route("/week/interviewers", week.busy, name="busy", access=Access.HR),
     route("/load", load_page.load, name="load", access=Access.HR),
+    route("/availability", grid.grid, name="grid", access=Access.HR),
+    route("/availability/book", grid.book, name="grid_book", access=Access.HR, methods=POST),
     route("/interviews/new", forms.new, name="new", access=Access.HR),
     route("/interviews", forms.create, name="create", access=Access.HR, methods=POST),
     route("/interviews/check", forms.check, name="check", access=Access.HR, methods=POST),
@@ -29,8 +41,17 @@ routes = [
         access=Access.HR,
         methods=POST,
     ),
+    route(f"{ONE}/reschedule/slots", request_slots.show, name="request_slots", access=Access.HR),
+    route(
+        f"{ONE}/reschedule/apply",
+        request_slots.apply,
+        name="reschedule_apply",
+        access=Access.HR,
+        methods=POST,
+    ),
     route(f"{ONE}/observe", room.observe, name="observe", access=Access.HR),
     route(f"{ONE}/room/retry", room.retry, name="room_retry", access=Access.HR, methods=POST),
     route(f"{ONE}/cancel", changes.cancel_form, name="cancel", access=Access.HR),
     route(f"{ONE}/cancel", changes.cancel, name="cancel_save", access=Access.HR, methods=POST),
+    route(f"{ONE}/replace", replace_page.replace, name="replace", access=Access.HR, methods=POST),
 ]

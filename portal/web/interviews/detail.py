@@ -21,6 +21,7 @@ from portal.web.core import sse
 from portal.web.core.access import current_user
 from portal.web.core.state import app_state, current_time
 from portal.web.interviews.history import history_lines, reason_text
+from portal.web.interviews.replace import replacement_boxes
 from portal.web.interviews.views import acts_as, render_fragment, status_view
 
 HR_VIEW = "hr"
@@ -29,6 +30,7 @@ HR_SECTIONS: tuple[str, ...] = (
     "interviews/_detail_head.html",
     "interviews/_detail_facts.html",
     "interviews/_replies.html",
+    "interviews/_replacement.html",
     "interviews/_detail_feedback.html",
     "interviews/_history.html",
 )
@@ -48,6 +50,7 @@ async def hr_context(request: Request, user: Person, detail: InterviewDetail) ->
         "reply_reasons": {m.person_id: reason_text(request, m.rsvp_reason) for m in detail.panel},
         "editable": detail.status not in TERMINAL,
         "resume": await kit_resume(db, detail.candidate_id),
+        "replacements": await replacement_boxes(request, detail),
     }
 
 

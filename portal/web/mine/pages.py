@@ -34,7 +34,7 @@ from portal.scheduling.scorecards import read_field, scores_from_json, validate_
 from portal.scheduling.validation import RsvpResponse
 from portal.web.core.access import require_user
 from portal.web.core.entry import enter
-from portal.web.core.forms import error_texts
+from portal.web.core.forms import booking_policy, error_texts
 from portal.web.core.htmx import HtmxDetails
 from portal.web.core.live_anchors import interview_anchor
 from portal.web.core.rendering import render, translate, viewer_timezone
@@ -194,6 +194,7 @@ async def rsvp(request: Request) -> Response:
             accept=answer.response is RsvpResponse.ACCEPTED,
             reason=answer.reason,
             now=current_time(request),
+            policy=booking_policy(request),
         )
     except DomainError as exc:
         context = await _context(request, user, detail) | {"errors": error_texts(request, exc)}

@@ -20,7 +20,9 @@ from portal.web.core.forms import after_post, error_texts, picked_ids, room_kind
 from portal.web.core.rendering import render, translate
 from portal.web.core.state import app_state, current_time
 
-SCALARS = ("name", "duration_minutes", "room_kind", "room_paper_uid", "panel_size")
+SCALARS = (
+    "name", "duration_minutes", "room_kind", "room_paper_uid", "panel_size", "auto_replace"
+)  # fmt: skip
 BLANK_ROWS = 2  # offered without JavaScript; rows left empty are dropped on save
 
 
@@ -128,6 +130,7 @@ async def edit(request: Request) -> Response:
         "room_kind": found.room_kind,
         "room_paper_uid": found.room_paper_uid or "",
         "panel_size": str(found.panel_size),
+        "auto_replace": "1" if found.auto_replace else "",
     }
     areas = [AreaRow(a.key, a.name, a.description, a.anchors) for a in found.focus_areas]
     pool = [m.person_id for m in await round_pool(db, found.id)]

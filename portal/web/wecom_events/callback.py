@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from portal.web.core.bodies import BodyTooLarge, read_limited
+from portal.web.core.forms import booking_policy
 from portal.web.core.state import app_state, current_time
 from portal.wecom import WeComCrypto
 from portal.wecom_events import CallbackRejected, handle_event, open_event, verify_echo
@@ -47,7 +48,13 @@ async def _event(request: Request) -> Response:
     params = _params(request, *SIGNED)
     fields = open_event(_crypto(request), await _body(request), params, current_time(request))
     state = app_state(request)
-    await handle_event(state["db"], state["broadcaster"], fields, now=current_time(request))
+    await handle_event(
+        state["db"],
+        state["broadcaster"],
+        fields,
+        now=current_time(request),
+        policy=booking_policy(request),
+    )
     return Response(b"", media_type="text/plain")
 
 
