@@ -21,7 +21,6 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.pages import session_cookie, settings  # noqa: E402
-from bench.pages_data import ZONE, copy_to_postgres, postgres_database, seed  # noqa: E402
+from bench.pages import seeded_url, session_cookie, settings  # noqa: E402
+from bench.pages_data import ZONE  # noqa: E402
 from portal.db.availability import availability_inputs  # noqa: E402
 from portal.db.database import Database  # noqa: E402
 from portal.scheduling import DEFAULT_RULES, Booking, Rules, local_date, this_week_range  # noqa: E402
@@ -110,20 +109,6 @@ async def time_board(url: str, repeat: int) -> list[float]:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def seeded_url(tmp: Path, args: argparse.Namespace) -> Iterator[str]:
-    path = tmp / "bench.db"
-    began = time.perf_counter()
-    seed(path, args.interviews)
-    if args.database == "sqlite":
-        print(f"seeded {args.interviews} interviews in {time.perf_counter() - began:.1f} s")
-        yield f"sqlite:///{path}"
-        return
-    with postgres_database(args.postgres_url) as url:
-        asyncio.run(copy_to_postgres(path, url))
-        print(f"seeded {args.interviews} interviews in {time.perf_counter() - began:.1f} s")
-        yield url
 
 
 def main() -> int:

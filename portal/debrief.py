@@ -17,6 +17,7 @@ from portal.db.applications import (
     get_application,
     insert_decision,
     last_nudge_at,
+    last_nudges,
     list_decisions,
     lock_application,
     pipeline_applications,
@@ -185,6 +186,7 @@ async def _pending(
         return []
     done = {c.person_id for c in cards if c.status == "submitted"}
     overdue = interview.ends_at <= now - FEEDBACK_AFTER  # as home.py: the first reminder's delay
+    nudged = await last_nudges(db, interview.id)
     return [
         Pending(
             interview.id,
@@ -192,7 +194,7 @@ async def _pending(
             m.display_name,
             interview.ends_at,
             overdue,
-            await last_nudge_at(db, interview.id, m.wecom_userid),
+            nudged.get(m.wecom_userid),
         )
         for m in interview.panel
         if m.person_id not in done

@@ -19,6 +19,7 @@ from portal.db.tables import (
     outbox,
     people,
 )
+from portal.db.types import aware_utc
 from portal.scheduling import Status
 from portal.scheduling.pipeline import Stage, Standing
 
@@ -267,3 +268,14 @@ async def last_nudge_at(db: Database, interview_id: int, recipient: str) -> date
     )
     value = await db.fetch_val(query)
     return value if isinstance(value, datetime) else None
+
+
+async def last_nudges(db: Database, interview_id: int) -> dict[str, datetime]:
+    """When HR last nudged each recipient about this interview's scorecard: one query for a
+    whole panel (`last_nudge_at` is the one-person read)."""
+    query: Any = (
+        sa.select(outbox.c.recipient, sa.func.max(outbox.c.created_at).label("at"))
+        .where(outbox.c.kind == "feedback_nudge", outbox.c.interview_id == interview_id)
+        .group_by(outbox.c.recipient)
+    )
+    return {row["recipient"]: aware_utc(row["at"]) for row in await db.fetch_all(query)}

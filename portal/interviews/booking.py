@@ -47,6 +47,7 @@ from portal.scheduling import (
     Conflict,
     InterviewDraft,
     RescheduleDraft,
+    Slot,
     Status,
     ValidationFailed,
     raise_if_blocking,
@@ -258,16 +259,7 @@ async def _update(
     await notify.withdraw_timed(db, interview_id, removed)
     stay = [p.wecom_userid for p in kept]
     if moved:
-        await notify.announce_move(db, interview_id, version, draft.slot, stay, None, now=now)
-        await notify.mail_candidate(
-            db,
-            notify.MAIL_RESCHEDULED,
-            interview_id,
-            version,
-            draft.slot,
-            now=now,
-            enabled=policy.candidate_mail,
-        )
+        await _announce_move(db, interview_id, version, draft.slot, stay, None, policy, now)
     elif (draft.room_url, draft.location) != (current.room_url, current.location):
         await notify.tell(db, notify.CHANGED, interview_id, version, stay, now=now)
     newcomers = [p.wecom_userid for p in added]
@@ -320,19 +312,31 @@ async def _reschedule(
     await _follow_new_time(db, interview_id, draft.slot.ends_at, actor, policy, now)
     await _audit_override(db, interview_id, conflicts, actor, now)
     userids = [member.wecom_userid for member in current.panel]
-    await notify.announce_move(
-        db, interview_id, version, draft.slot, userids, draft.reason, now=now
-    )
+    await _announce_move(db, interview_id, version, draft.slot, userids, draft.reason, policy, now)
+    return event_id
+
+
+async def _announce_move(
+    db: Database,
+    interview_id: int,
+    version: int,
+    slot: Slot,
+    userids: list[str],
+    reason: str | None,
+    policy: BookingPolicy,
+    now: datetime,
+) -> None:
+    """A new time told to the panel (changed cards, reminders) and mailed to the candidate."""
+    await notify.announce_move(db, interview_id, version, slot, userids, reason, now=now)
     await notify.mail_candidate(
         db,
         notify.MAIL_RESCHEDULED,
         interview_id,
         version,
-        draft.slot,
+        slot,
         now=now,
         enabled=policy.candidate_mail,
     )
-    return event_id
 
 
 async def _note_edit(
