@@ -19,6 +19,7 @@ from portal.db.plans import PlanRound, list_rounds
 from portal.db.positions import PositionFields
 from portal.demo_plans import seed_plans
 from portal.demo_resumes import RESUMES, resume_pdf
+from portal.demo_self_schedule import seed_self_schedule
 from portal.interviews import service
 from portal.interviews.checks import BookingPolicy
 from portal.interviews.scorecards import kit_areas, save_structured
@@ -153,6 +154,7 @@ async def seed_demo(
             )
             await _score(db, interview_id, demo, people, now)
             made += 1
+    await seed_self_schedule(db, positions, actor=hr_actor, now=now, mail=mail)
     return made
 
 

@@ -95,6 +95,10 @@ class Settings:
     # Candidate share links (issue 6): expiry after the interview ends; online-cancel cutoff.
     link_grace_hours: int = 24
     candidate_cancel_hours: int = 24
+    # Self-scheduling (issue 16): a candidate moves their chosen time themselves until this
+    # many hours before the start, at most this many times; after that they ask HR.
+    candidate_move_hours: int = 24
+    candidate_max_moves: int = 2
     company_name: str = ""  # shown to candidates; empty: no name (never the staff portal's)
     # Scheduling (issue 5): the least free time between two interviews of one person.
     booking_buffer_minutes: int = 15
@@ -154,6 +158,8 @@ def load_settings(
         log_level=_log_level(_get(config, "PORTAL_LOG_LEVEL", "INFO")),
         link_grace_hours=_hours(config, "PORTAL_LINK_GRACE_HOURS", 24),
         candidate_cancel_hours=_hours(config, "PORTAL_CANDIDATE_CANCEL_HOURS", 24),
+        candidate_move_hours=_hours(config, "PORTAL_CANDIDATE_MOVE_HOURS", 24),
+        candidate_max_moves=_hours(config, "PORTAL_CANDIDATE_MAX_MOVES", 2),
         company_name=_get(config, "PORTAL_COMPANY_NAME", DEMO_COMPANY_NAME if demo else "")[:128],
         booking_buffer_minutes=_minutes(config, "PORTAL_BOOKING_BUFFER_MINUTES", 15),
         platform=platform,

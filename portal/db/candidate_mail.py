@@ -1,6 +1,8 @@
-"""What candidate email reads: the candidate's address for an interview (issue 16)."""
+"""What candidate email reads: the candidate's address and language for an interview (issue 16)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -8,14 +10,31 @@ from portal.db.database import Database
 from portal.db.tables import candidates, interviews, outbox
 
 
-async def candidate_email(db: Database, interview_id: int) -> str | None:
-    """The interview's candidate's email address, or None when they gave none."""
-    value = await db.fetch_val(
-        sa.select(candidates.c.email)
+@dataclass(frozen=True)
+class MailContact:
+    """Where and how to write to an interview's candidate."""
+
+    email: str | None  # None: they gave no address
+    language: str | None  # the language they read their page in; None: not known
+
+
+async def candidate_contact(db: Database, interview_id: int) -> MailContact | None:
+    """The interview's candidate's address and language, or None when there is no interview."""
+    row = await db.fetch_one(
+        sa.select(candidates.c.email, candidates.c.language)
         .select_from(interviews.join(candidates, candidates.c.id == interviews.c.candidate_id))
         .where(interviews.c.id == interview_id)
     )
-    return str(value).strip() or None if value else None
+    if row is None:
+        return None
+    email = str(row["email"] or "").strip() or None
+    return MailContact(email=email, language=row["language"] or None)
+
+
+async def candidate_email(db: Database, interview_id: int) -> str | None:
+    """The interview's candidate's email address, or None when they gave none."""
+    contact = await candidate_contact(db, interview_id)
+    return contact.email if contact else None
 
 
 async def candidate_was_mailed(db: Database, interview_id: int, kinds: tuple[str, ...]) -> bool:

@@ -29,11 +29,12 @@ DEFAULT_GRACE_HOURS = 24
 @dataclass(frozen=True)
 class ShareLink:
     id: int
-    interview_id: int
+    interview_id: int | None  # None: a "choose your time" link whose time is not chosen yet
     expires_at: datetime
     revoked_at: datetime | None
     created_by: int | None
     created_at: datetime
+    self_schedule_id: int | None = None
 
     def state(self, now: datetime) -> str:
         """`active`, `revoked` or `expired` at `now`."""
@@ -139,4 +140,64 @@ async def extend_for_interview(
         share_links.update()
         .where(share_links.c.interview_id == interview_id, share_links.c.revoked_at.is_(None))
         .values(expires_at=link_expiry(ends_at, grace_hours))
+    )
+
+
+async def create_choice_link(
+    db: Database,
+    *,
+    self_schedule_id: int,
+    expires_at: datetime,
+    created_by: int | None,
+    now: datetime,
+) -> int:
+    """A "choose your time" link, before any interview; returns its id (caller's transaction)."""
+    link_id = await db.execute(
+        share_links.insert().values(
+            interview_id=None,
+            self_schedule_id=self_schedule_id,
+            expires_at=expires_at,
+            revoked_at=None,
+            created_by=created_by,
+            created_at=now,
+        )
+    )
+    return int(link_id)
+
+
+async def attach_link(
+    db: Database, link_id: int, *, interview_id: int, expires_at: datetime
+) -> None:
+    """The candidate chose a time: their link now names the interview and follows its end."""
+    await db.execute(
+        share_links.update()
+        .where(share_links.c.id == link_id)
+        .values(interview_id=interview_id, expires_at=expires_at)
+    )
+
+
+async def choice_link_for(db: Database, self_schedule_id: int) -> ShareLink | None:
+    """The newest unrevoked link of a "choose your time" invitation."""
+    row = await db.fetch_one(
+        sa.select(share_links)
+        .where(
+            share_links.c.self_schedule_id == self_schedule_id,
+            share_links.c.revoked_at.is_(None),
+        )
+        .order_by(share_links.c.id.desc())
+        .limit(1)
+    )
+    return _link(row) if row else None
+
+
+async def revoke_choice_links(db: Database, self_schedule_id: int, *, at: datetime) -> None:
+    """Withdrawn before the candidate chose: their link stops working."""
+    await db.execute(
+        share_links.update()
+        .where(
+            share_links.c.self_schedule_id == self_schedule_id,
+            share_links.c.interview_id.is_(None),
+            share_links.c.revoked_at.is_(None),
+        )
+        .values(revoked_at=at)
     )

@@ -83,6 +83,8 @@ candidates = sa.Table(
     _updated(),
     # A résumé kept elsewhere (an ATS, a drive): shown to the panel and HR as a link.
     sa.Column("resume_url", sa.String(2048), nullable=True),
+    # The language the candidate's page was last read in ("zh", "en"): their email follows it.
+    sa.Column("language", sa.String(8), nullable=True),
 )
 sa.Index("ix_candidates_name", candidates.c.name)
 
@@ -258,17 +260,58 @@ sa.Index(
     interview_interviewers.c.starts_at,
 )
 
+# --- candidate self-scheduling (issue 16, migration 0015) ---
+# A "choose your time" invitation: HR names the round, the panel (or the round's pool and a
+# size) and the length; the candidate picks a start from the free times through their share
+# link. `interview_id` is set once, by the pick that wins; `moves` counts the candidate's own
+# later moves through the same picker.
+self_schedules = sa.Table(
+    "self_schedules",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("candidate_id", sa.ForeignKey("candidates.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("position_id", sa.ForeignKey("positions.id"), nullable=False),
+    sa.Column("plan_round_id", sa.ForeignKey("plan_rounds.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("duration_minutes", sa.Integer, nullable=False),
+    sa.Column("panel_size", sa.Integer, nullable=False),
+    sa.Column("interviewer_ids", JSONValue(), nullable=False),  # required, in HR's order
+    sa.Column("days", sa.Integer, nullable=False),  # the next N working days are offered
+    sa.Column("min_notice_hours", sa.Integer, nullable=False),
+    sa.Column("created_by", sa.ForeignKey("people.id"), nullable=True),
+    _created(),
+    sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("booked_at", UTCDateTime(), nullable=True),
+    sa.Column("moves", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("withdrawn_at", UTCDateTime(), nullable=True),
+    sa.CheckConstraint("panel_size BETWEEN 1 AND 5", name="panel_size"),
+    sa.CheckConstraint("days BETWEEN 1 AND 20", name="days"),
+)
+sa.Index("ix_self_schedules_candidate_id", self_schedules.c.candidate_id)
+sa.Index("ix_self_schedules_interview_id", self_schedules.c.interview_id, unique=True)
+# --- end candidate self-scheduling ---
+
+# A link names an interview or, before the candidate has chosen a time, a self-schedule.
 share_links = sa.Table(
     "share_links",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("interview_id", sa.ForeignKey("interviews.id", ondelete="CASCADE"), nullable=True),
     sa.Column("expires_at", UTCDateTime(), nullable=False),
     sa.Column("revoked_at", UTCDateTime(), nullable=True),
     sa.Column("created_by", sa.ForeignKey("people.id"), nullable=True),
     _created(),
+    sa.Column(
+        "self_schedule_id",
+        sa.ForeignKey("self_schedules.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
+    sa.CheckConstraint(
+        "interview_id IS NOT NULL OR self_schedule_id IS NOT NULL", name="names_something"
+    ),
 )
 sa.Index("ix_share_links_interview_id", share_links.c.interview_id)
+sa.Index("ix_share_links_self_schedule_id", share_links.c.self_schedule_id)
 
 # --- candidate share links (issue 6, migration 0005) ---
 reschedule_requests = sa.Table(

@@ -8,7 +8,7 @@ exclusion constraint stops the second (`SlotTaken` becomes the same `BookingConf
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -27,7 +27,7 @@ from portal.db.interview_writes import (
 from portal.db.interviewers import interviewer_profiles
 from portal.db.interviews import InterviewDetail
 from portal.db.reschedule_requests import mark_handled
-from portal.db.share_links import create_link, extend_for_interview, link_expiry
+from portal.db.share_links import attach_link, create_link, extend_for_interview, link_expiry
 from portal.interviews import changelog, notify, rooms
 from portal.interviews.checks import (
     DEFAULT_POLICY,
@@ -54,6 +54,10 @@ from portal.scheduling import (
     reschedule_status,
 )
 
+# A step run inside the booking's transaction once the interview is written (given its id): a
+# candidate's pick claims their invitation there, so a lost claim undoes the booking.
+BookingStep = Callable[[int], Awaitable[None]]
+
 
 @asynccontextmanager
 async def _booking(db: Database) -> AsyncIterator[None]:
@@ -73,10 +77,18 @@ async def create(
     actor: Actor,
     now: datetime,
     policy: BookingPolicy = DEFAULT_POLICY,
+    link_id: int | None = None,
+    then: BookingStep | None = None,
 ) -> InterviewDetail:
-    """Book a new interview; invites, reminders and feedback nudges go to the outbox."""
+    """Book a new interview; invites, reminders and feedback nudges go to the outbox.
+
+    `link_id`: the candidate's existing share link (a "choose your time" link) becomes the
+    interview's, instead of a new one. `then` runs last, inside the transaction.
+    """
     async with _booking(db):
-        interview_id, event_id = await _create(db, draft, actor, now, policy)
+        interview_id, event_id = await _create(db, draft, actor, now, policy, link_id)
+        if then is not None:
+            await then(interview_id)
     return await announce(db, broadcaster, interview_id, "created", event_id)
 
 
@@ -108,10 +120,16 @@ async def reschedule(
     actor: Actor,
     now: datetime,
     policy: BookingPolicy = DEFAULT_POLICY,
+    then: BookingStep | None = None,
 ) -> InterviewDetail:
-    """Move the interview to a new time: replies reset, reminders are replaced."""
+    """Move the interview to a new time: replies reset, reminders are replaced.
+
+    `then` runs last, inside the transaction (a candidate's move counts itself there).
+    """
     async with _booking(db):
         event_id = await _reschedule(db, interview_id, draft, actor, now, policy)
+        if then is not None:
+            await then(interview_id)
     return await announce(db, broadcaster, interview_id, "changed", event_id)
 
 
@@ -164,7 +182,12 @@ async def call_off(
 
 
 async def _create(
-    db: Database, draft: InterviewDraft, actor: Actor, now: datetime, policy: BookingPolicy
+    db: Database,
+    draft: InterviewDraft,
+    actor: Actor,
+    now: datetime,
+    policy: BookingPolicy,
+    link_id: int | None = None,
 ) -> tuple[int, int]:
     await check_references(db, draft)
     profiles = await available_profiles(db, draft.interviewer_ids)
@@ -188,14 +211,16 @@ async def _create(
     await put_on_panel(db, interview_id, ids, draft.slot, overrides=overlapped(conflicts))
     event_id = await history(db, interview_id, None, Status.SCHEDULED, actor=actor, now=now)
     await _audit_override(db, interview_id, conflicts, actor, now)
-    # The candidate's link is born with the interview (HR can regenerate or revoke it).
-    await create_link(
-        db,
-        interview_id=interview_id,
-        expires_at=link_expiry(draft.slot.ends_at, policy.link_grace_hours),
-        created_by=actor.person_id,
-        now=now,
-    )
+    # The candidate's link is born with the interview (HR can regenerate or revoke it), or
+    # is the one they chose the time through.
+    expires_at = link_expiry(draft.slot.ends_at, policy.link_grace_hours)
+    if link_id is None:
+        await create_link(
+            db, interview_id=interview_id, expires_at=expires_at, created_by=actor.person_id,
+            now=now,
+        )  # fmt: skip
+    else:
+        await attach_link(db, link_id, interview_id=interview_id, expires_at=expires_at)
     await rooms.booked(db, interview_id, room, policy, now=now)
     userids = [p.wecom_userid for p in profiles]
     await notify.tell(db, notify.INVITED, interview_id, 1, userids, now=now)

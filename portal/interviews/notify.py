@@ -35,6 +35,7 @@ MAIL_BOOKED = "mail_booked"
 MAIL_RESCHEDULED = "mail_rescheduled"
 MAIL_CANCELLED = "mail_cancelled"
 MAIL_REMINDER = "mail_reminder"
+MAIL_CHOOSE = "mail_choose"
 
 REMINDER_BEFORE = timedelta(minutes=15)
 MAIL_REMINDER_BEFORE = timedelta(hours=24)
@@ -232,4 +233,19 @@ async def refresh_cards(
         dedupe=dedupe_key(CARD_UPDATE, "refresh", interview_id, userid, tag),
         now=now,
         interview_id=interview_id,
+    )
+
+
+async def mail_choice(
+    db: Database, self_schedule_id: int, link_id: int, address: str, *, now: datetime
+) -> None:
+    """The candidate's "choose your time" email, for an invitation with no interview yet.
+    The worker renders it at send time from the invitation and signs the link then."""
+    await enqueue(
+        db,
+        kind=MAIL_CHOOSE,
+        recipient=address,
+        payload={"self_schedule_id": self_schedule_id, "link_id": link_id},
+        dedupe=dedupe_key(MAIL_CHOOSE, f"s{self_schedule_id}", link_id),
+        now=now,
     )

@@ -24,6 +24,8 @@ CANDIDATE_RESCHEDULE_REQUEST = "candidate_reschedule_request"
 CANDIDATE_CANCELLED = "candidate_cancelled"
 CANDIDATE_CHECKED_IN = "candidate_checked_in"
 INTERVIEWER_DECLINED = "interviewer_declined"
+CANDIDATE_BOOKED = "candidate_booked"  # the candidate chose a time through their link
+CANDIDATE_MOVED = "candidate_moved"  # ... and later moved it through the same picker
 
 DAILY_DIGEST = "daily_digest"
 
@@ -32,7 +34,9 @@ MAIL_BOOKED = "mail_booked"
 MAIL_RESCHEDULED = "mail_rescheduled"
 MAIL_CANCELLED = "mail_cancelled"
 MAIL_REMINDER = "mail_reminder"  # 24 h before the start
-MAIL_KINDS = frozenset({MAIL_BOOKED, MAIL_RESCHEDULED, MAIL_CANCELLED, MAIL_REMINDER})
+# "Choose your time": sent before any interview exists; the payload names the invitation.
+MAIL_CHOOSE = "mail_choose"
+MAIL_KINDS = frozenset({MAIL_BOOKED, MAIL_RESCHEDULED, MAIL_CANCELLED, MAIL_REMINDER, MAIL_CHOOSE})
 
 CARD_UPDATE = "card_update"
 CALENDAR_SYNC = "calendar_sync"
@@ -58,6 +62,8 @@ HR_KINDS = frozenset(
         CANDIDATE_CANCELLED,
         CANDIDATE_CHECKED_IN,
         INTERVIEWER_DECLINED,
+        CANDIDATE_BOOKED,
+        CANDIDATE_MOVED,
     }
 )
 # Asking for a scorecard: skipped at send time once it is submitted.
@@ -92,6 +98,8 @@ KIND_LABELS: dict[str, str] = {
     CANDIDATE_CANCELLED: N_("Candidate cancelled"),
     CANDIDATE_CHECKED_IN: N_("Candidate checked in"),
     INTERVIEWER_DECLINED: N_("Interviewer declined"),
+    CANDIDATE_BOOKED: N_("Candidate chose a time"),
+    CANDIDATE_MOVED: N_("Candidate moved the interview"),
     DAILY_DIGEST: N_("Daily digest"),
     CARD_UPDATE: N_("Card update"),
     CALENDAR_SYNC: N_("Calendar sync"),
@@ -100,4 +108,5 @@ KIND_LABELS: dict[str, str] = {
     MAIL_RESCHEDULED: N_("Candidate email: rescheduled"),
     MAIL_CANCELLED: N_("Candidate email: cancelled"),
     MAIL_REMINDER: N_("Candidate email: reminder"),
+    MAIL_CHOOSE: N_("Candidate email: choose your time"),
 }

@@ -253,6 +253,7 @@ async def _one(delivery: Delivery, loaded: Loaded, row: OutboxRow, now: datetime
             base_url=delivery.base_url,
             secret_key=delivery.secret_key,
             company=delivery.company_name,
+            default_zone=delivery.default_zone,
             row=row,
             now=now,
         )

@@ -39,6 +39,18 @@ class OpenedLink:
 
 async def open_link(db: Database, token: str, *, secret: str, now: datetime) -> OpenedLink:
     """The link and its interview's current state, or LinkNotFound / LinkGone."""
+    link = await usable_link(db, token, secret=secret, now=now)
+    if link.interview_id is None:  # a "choose your time" link with no time chosen yet
+        raise LinkNotFound()
+    interview = await candidate_interview(db, link.interview_id)
+    if interview is None:
+        raise LinkNotFound()
+    requests = await open_reschedule_requests(db, [interview.id])
+    return OpenedLink(link, interview, requests.get(interview.id))
+
+
+async def usable_link(db: Database, token: str, *, secret: str, now: datetime) -> ShareLink:
+    """The row a token names, if it still works; else LinkNotFound / LinkGone."""
     try:
         link_id = verify_candidate_link(token, secret, now=now)
     except LinkInvalid as exc:
@@ -50,8 +62,4 @@ async def open_link(db: Database, token: str, *, secret: str, now: datetime) -> 
     if not link.is_usable(now):
         log.info("candidate link %s refused: %s", link.id, link.state(now))
         raise LinkGone()
-    interview = await candidate_interview(db, link.interview_id)
-    if interview is None:
-        raise LinkNotFound()
-    requests = await open_reschedule_requests(db, [interview.id])
-    return OpenedLink(link, interview, requests.get(interview.id))
+    return link

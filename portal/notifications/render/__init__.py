@@ -31,6 +31,8 @@ RENDERERS: dict[str, Renderer] = {
     kinds.CANDIDATE_CANCELLED: hr.candidate_cancelled,
     kinds.CANDIDATE_CHECKED_IN: hr.candidate_checked_in,
     kinds.INTERVIEWER_DECLINED: hr.interviewer_declined,
+    kinds.CANDIDATE_BOOKED: hr.candidate_booked,
+    kinds.CANDIDATE_MOVED: hr.candidate_moved,
     kinds.DAILY_DIGEST: digest.daily_digest,
 }
 

@@ -70,6 +70,26 @@ def candidate_cancelled(draft: Draft) -> Message:
     )
 
 
+def candidate_booked(draft: Draft) -> Message:
+    voice, info = draft.voice, draft.about
+    return interview_card(
+        draft,
+        title=voice.t("Candidate chose a time"),
+        link=hr_link(info),
+        note=voice.t("%(candidate)s chose a time through their link.", candidate=info.candidate),
+    )
+
+
+def candidate_moved(draft: Draft) -> Message:
+    voice, info = draft.voice, draft.about
+    return interview_card(
+        draft,
+        title=voice.t("Candidate moved the interview"),
+        link=hr_link(info),
+        note=voice.t("%(candidate)s chose another time.", candidate=info.candidate),
+    )
+
+
 def candidate_checked_in(draft: Draft) -> Message:
     voice, info = draft.voice, draft.about
     return interview_card(

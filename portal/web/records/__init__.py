@@ -3,11 +3,12 @@
 from portal.web.core.access import Access
 from portal.web.core.limits import BodyRule
 from portal.web.core.routing import route
-from portal.web.records import candidates, debrief, plans, positions, resumes
+from portal.web.records import candidates, debrief, plans, positions, resumes, self_schedule
 
 POST = ["POST"]
 PLAN = "/positions/{position_id:id}/plan"
 ROUND = PLAN + "/rounds/{round_id:id}"
+CHOICE = "/candidates/{candidate_id:id}/self-schedule"
 ROUND_BODY = BodyRule(max_bytes=2 * 1024 * 1024)  # ten focus areas and thirty questions
 
 routes = [
@@ -46,6 +47,15 @@ routes = [
         "/candidates/{candidate_id:id}/resume/remove",
         resumes.remove,
         name="resume_remove",
+        access=Access.HR,
+        methods=POST,
+    ),
+    route(CHOICE, self_schedule.show, name="self_schedule", access=Access.HR),
+    route(CHOICE, self_schedule.send, name="self_schedule_send", access=Access.HR, methods=POST),
+    route(
+        CHOICE + "/{schedule_id:id}/withdraw",
+        self_schedule.withdraw,
+        name="self_schedule_withdraw",
         access=Access.HR,
         methods=POST,
     ),

@@ -15,7 +15,7 @@ from portal.scheduling import ValidationFailed
 from portal.web.core.forms import after_post, error_texts
 from portal.web.core.rendering import render
 from portal.web.core.state import app_state, current_time
-from portal.web.records import resumes
+from portal.web.records import resumes, self_schedule
 
 FIELDS = ("name", "phone", "email", "notes", "resume_url")
 
@@ -48,12 +48,14 @@ def _form(
     status: int = 200,
     errors: dict[str, str] | None = None,
     resume: dict[str, Any] | None = None,
+    choosing: dict[str, Any] | None = None,
 ) -> Response:
     context = {
         "values": values,
         "errors": errors or {},
         "candidate_id": candidate_id,
         "resume": resume,
+        "self_schedule": choosing,
     }
     return render(
         request,
@@ -73,7 +75,15 @@ async def edit(request: Request) -> Response:
     if candidate is None:
         raise NotFound()
     values = {k: str(v or "") for k, v in asdict(candidate).items() if k in FIELDS}
-    return _form(request, values, candidate.id, resume=await resumes.section(request, candidate.id))
+    response = _form(
+        request,
+        values,
+        candidate.id,
+        resume=await resumes.section(request, candidate.id),
+        choosing=await self_schedule.section(request, candidate.id),
+    )
+    response.headers["Cache-Control"] = "no-store"  # the invitations' links are on it
+    return response
 
 
 async def save(request: Request) -> Response:

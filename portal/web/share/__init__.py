@@ -3,7 +3,7 @@ page for the link (copy, regenerate, revoke, reschedule requests)."""
 
 from portal.web.core.access import Access
 from portal.web.core.routing import route
-from portal.web.share import manage, pages
+from portal.web.share import choose, manage, pages
 
 PAGE = "/c/{token}"
 LINK = "/interviews/{interview_id:id}/link"
@@ -23,6 +23,9 @@ routes = [
         access=Access.SIGNED,
         methods=POST,
     ),
+    route(f"{PAGE}/pick", choose.pick, name="pick", access=Access.SIGNED, methods=POST),
+    route(f"{PAGE}/move", choose.move_page, name="move_page", access=Access.SIGNED),
+    route(f"{PAGE}/move", choose.move, name="move", access=Access.SIGNED, methods=POST),
     route(LINK, manage.show, name="link", access=Access.HR),
     route(
         f"{LINK}/regenerate", manage.regenerate, name="regenerate", access=Access.HR, methods=POST

@@ -13,9 +13,11 @@ from starlette.requests import Request
 
 from portal.db.reschedule_requests import RescheduleRequest
 from portal.db.rooms import CLOSED
+from portal.db.self_schedules import SelfSchedule
 from portal.i18n import N_
 from portal.scheduling import STATUS_LABELS, TERMINAL, Decision, Status
 from portal.scheduling.candidate_rules import join_opens_at
+from portal.scheduling.self_schedule import can_move_self
 from portal.share.opening import OpenedLink
 from portal.share.page import (
     FROM_COMPANY,
@@ -32,6 +34,7 @@ from portal.web.core.state import app_state
 SESSION_LINK = "candidate_link"  # the link this browser session opened (binds actions)
 SESSION_ZONE = "candidate_zone"  # the zone its browser reported
 SESSION_ZONE_UNREADABLE = "candidate_zone_unreadable"  # its browser reported none we know
+SESSION_NOTICE = "candidate_notice"  # the msgid the next page shows once (a pick, a move)
 WINDOWS = (1, 2, 3)
 
 # Without JavaScript the browser is never asked: say plainly which zone the times are in.
@@ -150,6 +153,22 @@ def _actions(request: Request, actions: Actions, token: str) -> dict[str, Action
     }
 
 
+def _move(
+    request: Request, opened: OpenedLink, schedule: SelfSchedule | None, token: str, now: datetime
+) -> ActionView | None:
+    """The "Choose another time" offer of a self-scheduled interview (None: HR booked it)."""
+    if schedule is None:
+        return None
+    settings, detail = app_state(request)["settings"], opened.interview.detail
+    decision = can_move_self(
+        now, status=detail.status, starts_at=detail.starts_at, moves=schedule.moves,
+        cutoff_hours=settings.candidate_move_hours, max_moves=settings.candidate_max_moves,
+    )  # fmt: skip
+    return ActionView(
+        bool(decision), _note(request, decision), _url(request, "share:move_page", token)
+    )
+
+
 def _url(request: Request, name: str, token: str) -> str:
     return str(request.url_for(name, token=token).path)
 
@@ -163,8 +182,9 @@ def page_context(
     notice: str | None = None,
     errors: Mapping[str, str] | None = None,
     form: Mapping[str, str] | None = None,
+    schedule: SelfSchedule | None = None,
 ) -> dict[str, Any]:
-    """Everything `share/_page.html` prints."""
+    """Everything `share/_page.html` prints (`schedule`: the invitation it was chosen through)."""
     settings = app_state(request)["settings"]
     detail = opened.interview.detail
     zone, source = page_zone(request, opened)
@@ -206,6 +226,7 @@ def page_context(
         "prep": detail.candidate_prep,
         "contact": _contact(request, opened),
         "actions": _actions(request, actions, token),
+        "move": _move(request, opened, schedule, token, now),
         "any_action": actions.any_open,
         "request_sent": opened.open_request is not None,
         "request_windows": _request_windows(opened.open_request, fmt),

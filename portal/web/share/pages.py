@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from portal.calendar_ics import build_ics
+from portal.db.self_schedules import self_schedule_for
 from portal.errors import Forbidden
 from portal.i18n import N_
 from portal.rooms import entrance
@@ -33,7 +34,13 @@ from portal.web.core.routing import Endpoint
 from portal.web.core.state import app_state, current_time
 from portal.web.core.throttle import FailureLimit, client_key
 from portal.web.share.calendar import calendar_entry
-from portal.web.share.page_values import SESSION_LINK, page_context, page_zone, remember_zone
+from portal.web.share.page_values import (
+    SESSION_LINK,
+    SESSION_NOTICE,
+    page_context,
+    page_zone,
+    remember_zone,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +116,7 @@ async def _bound(request: Request) -> OpenedLink:
     return opened
 
 
-def _page(
+async def _page(
     request: Request,
     opened: OpenedLink,
     *,
@@ -118,9 +125,11 @@ def _page(
     form: dict[str, str] | None = None,
 ) -> Response:
     token = request.path_params["token"]
+    schedule = await self_schedule_for(app_state(request)["db"], opened.interview.id)
     context = page_context(
-        request, opened, token, now=current_time(request), notice=notice, errors=errors, form=form
-    )
+        request, opened, token, now=current_time(request), notice=notice, errors=errors,
+        form=form, schedule=schedule,
+    )  # fmt: skip
     return render(
         request,
         "share/page.html",
@@ -136,15 +145,22 @@ async def _done(request: Request, notice: str) -> Response:
     if not HtmxDetails.of(request).request:
         url = request.url_for("share:page", token=request.path_params["token"]).path
         return RedirectResponse(url, status_code=303)
-    return _page(request, await _open(request), notice=translate(request, notice))
+    return await _page(request, await _open(request), notice=translate(request, notice))
 
 
 @link_pages
 async def page(request: Request) -> Response:
-    opened = await _open(request)
+    from portal.web.share import choose  # the picker builds on this module: import it late
+
+    try:
+        opened = await _open(request)
+    except LinkNotFound:  # a "choose your time" link not booked yet, or not a link at all
+        return await choose.page(request)
     request.session[SESSION_LINK] = opened.link.id
     remember_zone(request, request.query_params.get("tz"))
-    return _page(request, opened)
+    await choose.remember_interview_language(request, opened)
+    notice = request.session.pop(SESSION_NOTICE, None)  # after a pick or a move, once
+    return await _page(request, opened, notice=translate(request, notice) if notice else None)
 
 
 @link_pages
@@ -197,7 +213,7 @@ async def reschedule(request: Request) -> Response:
             for name, message in exc.errors.items()
         }
         values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
-        return _page(request, opened, errors=errors, form=values)
+        return await _page(request, opened, errors=errors, form=values)
     state = app_state(request)
     await service.request_reschedule(state["db"], state["broadcaster"], opened, proposal, now=now)
     return await _done(request, REQUEST_SENT)
