@@ -67,13 +67,13 @@ def settings(database_url: str) -> Any:
     return load_settings(environ, env_file=None)
 
 
-def session_cookie() -> str:
-    """A signed session for the HR person, as Starlette's SessionMiddleware writes it, with
-    what the session check reads (epoch, sign-in and last-use times)."""
+def session_cookie(person_id: int = HR_ID) -> str:
+    """A signed session for a person (HR unless told), as Starlette's SessionMiddleware writes
+    it, with what the session check reads (epoch, sign-in and last-use times)."""
     from itsdangerous import TimestampSigner
 
     now = int(time.time())
-    session = {"person_id": HR_ID, "epoch": 0, "since": now, "seen": now}
+    session = {"person_id": person_id, "epoch": 0, "since": now, "seen": now}
     data = base64.b64encode(json.dumps(session).encode())
     return "portal_session=" + TimestampSigner(SECRET).sign(data).decode()
 
@@ -123,16 +123,18 @@ def bare_app(database_url: str) -> Any:
     from starlette.routing import Route
 
     from portal.app import build_routes
-    from portal.web.core.templating import build_templates
+    from portal.web.core.assets import build_assets
+    from portal.web.core.templating import STATIC_DIR, build_templates
     from portal.wiring import Sandboxes
 
-    templates = build_templates()
+    assets = build_assets(STATIC_DIR)
+    templates = build_templates(static=assets.url)
     context = constant_context()
 
     async def board(request: Request) -> Any:
         return templates.TemplateResponse(request, "interviews/board.html", context)
 
-    routes = [Route("/bare", board), *build_routes(settings(database_url), Sandboxes())]
+    routes = [Route("/bare", board), *build_routes(settings(database_url), Sandboxes(), assets)]
     return Starlette(routes=routes)
 
 
@@ -190,9 +192,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(kind: str, database_url: str) -> tuple[subprocess.Popen[bytes], int]:
+def start(
+    kind: str, database_url: str, script: str = __file__
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`script --serve kind` in a child process, once its port answers."""
     port = free_port()
-    command = [sys.executable, __file__, "--serve", kind, "--port", str(port), "--db", database_url]
+    command = [sys.executable, script, "--serve", kind, "--port", str(port), "--db", database_url]
     child = subprocess.Popen(command, cwd=ROOT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

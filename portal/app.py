@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute, Mount
-from starlette.staticfiles import StaticFiles
 
 from portal.clock import SYSTEM_CLOCK, Clock
 from portal.i18n import Catalogs
@@ -29,6 +29,7 @@ from portal.web import (
     share,
     wecom_events,
 )
+from portal.web.core.assets import Assets, build_assets, static_app
 from portal.web.core.errors import EXCEPTION_HANDLERS
 from portal.web.core.middleware import RequestLogMiddleware, SecurityHeadersMiddleware
 from portal.web.core.routing import Area
@@ -38,9 +39,10 @@ from portal.web.core.templating import STATIC_DIR, build_templates
 from portal.wiring import Sandboxes, build_sandboxes, open_state, worker_jobs
 
 SESSION_COOKIE = "portal_session"
+GZIP_MINIMUM = 500  # bytes: below this a response fits one packet anyway
 
 
-def build_routes(settings: Settings, sandboxes: Sandboxes) -> list[BaseRoute]:
+def build_routes(settings: Settings, sandboxes: Sandboxes, assets: Assets) -> list[BaseRoute]:
     """Each area of the portal mounted under its name (`url_for("interviews:board")`)."""
     routes: list[BaseRoute] = [
         Area("home", home.routes),
@@ -54,7 +56,7 @@ def build_routes(settings: Settings, sandboxes: Sandboxes) -> list[BaseRoute]:
         Area("live", live.routes),
         Area("wecom_events", wecom_events.routes),
         Area("rooms", rooms.routes),
-        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        Mount("/static", app=static_app(assets), name="static"),
     ]
     if settings.sandbox_mount and sandboxes.wecom is not None:
         routes.append(Mount(settings.sandbox_mount, app=sandboxes.wecom, name="sandbox"))
@@ -74,7 +76,8 @@ def create_app(
     `--no-worker`, and the demo). `clock` is the portal's one clock; tests pass a frozen one.
     """
     catalogs = Catalogs()
-    templates = build_templates()
+    assets = build_assets(STATIC_DIR)
+    templates = build_templates(static=assets.url)
     sandboxes = build_sandboxes(settings, clock)
 
     @contextlib.asynccontextmanager
@@ -101,10 +104,13 @@ def create_app(
             same_site="lax",
             https_only=settings.https,
         ),
+        # Pages and htmx partials; static files come pre-compressed, and Starlette never
+        # compresses (or buffers) text/event-stream, so the live stream flows as before.
+        Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM, compresslevel=6),
     ]
     app = Starlette(
         debug=False,  # never a traceback to the user, even in the demo
-        routes=build_routes(settings, sandboxes),
+        routes=build_routes(settings, sandboxes, assets),
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,

@@ -1,4 +1,4 @@
-"""`portal serve | worker | migrate | demo | sandbox | rooms-sandbox | sync-contacts`
+"""`portal serve | worker | migrate | doctor | demo | sandbox | rooms-sandbox | sync-contacts`
 (also `python -m portal`)."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from portal.logs import configure_logging
 
     settings = _settings(args)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     app = create_app(settings, run_worker=not args.no_worker)
     server = uvicorn.Server(server_config(app, settings, host=args.host, port=args.port))
     server.run()
@@ -77,6 +77,18 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+
+    from portal.doctor import run_doctor
+
+    if not 0 < args.timeout <= 600:
+        return _fail("--timeout must be above 0 and at most 600 seconds")
+    logging.getLogger().addHandler(logging.NullHandler())  # the report is the only output
+    return asyncio.run(run_doctor(timeout=args.timeout))
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -84,7 +96,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from portal.logs import configure_logging
 
     settings = _settings(args)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     asyncio.run(run_worker(settings))
     return 0
 
@@ -191,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument(
         "--demo", action="store_true", help="Use the demo defaults (no secrets needed)."
     )
+    doctor = add("doctor", cmd_doctor, "Check this deployment's settings and services.")
+    doctor.add_argument("--timeout", type=float, default=10.0, help="Seconds per check.")
     demo = add(
         "demo",
         cmd_demo,

@@ -15,7 +15,7 @@ def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
     from portal.wecom import sandbox
 
     settings = load_settings(demo=True, demo_port=port)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     upgrade(settings.database_url)
     base = settings.base_url
     print(

@@ -11,6 +11,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from portal.ops import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -32,6 +34,7 @@ async def _loop(job: Job, stop: asyncio.Event) -> None:
             await job.run()
         except Exception:  # keep the worker alive; the next turn retries
             log.exception("job %s failed", job.name)
+        metrics.heartbeat(job.name)  # a job that hangs stops beating: alert on the age
         try:
             await asyncio.wait_for(stop.wait(), timeout=job.interval)
         except TimeoutError:

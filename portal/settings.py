@@ -113,6 +113,10 @@ class Settings:
     body_timeout: float = 60.0  # the whole request body, from the headers
     mail: MailSettings | None = None  # candidate email (issue 16); None: no mail
     mail_mount: str | None = None  # the demo's own SMTP server and its mailbox page
+    # Operations (issue 17): one JSON object per log line, and the Prometheus endpoints.
+    log_format: str = "text"  # text, json
+    metrics_token: Secret | None = None  # None: GET /metrics answers 404
+    worker_metrics_port: int | None = None  # `portal worker` serves /metrics on this port
 
     @property
     def https(self) -> bool:
@@ -143,6 +147,10 @@ def load_settings(
         hr_departments = _int_list(config, "PORTAL_HR_DEPARTMENTS")
         admins = _str_list(config, "PORTAL_ADMINS")
         platform = _platform(config)
+    metrics_token = _metrics_token(_get(config, "PORTAL_METRICS_TOKEN", ""))
+    worker_metrics_port = _port(config, "PORTAL_WORKER_METRICS_PORT")
+    if worker_metrics_port is not None and metrics_token is None:
+        raise SettingsError("PORTAL_WORKER_METRICS_PORT", "needs PORTAL_METRICS_TOKEN set too")
     return Settings(
         database_url=_database_url(_get(config, "PORTAL_DATABASE_URL", "")),
         secret_key=secret_key,
@@ -171,6 +179,9 @@ def load_settings(
         body_timeout=_seconds(config, "PORTAL_BODY_TIMEOUT", 60.0),
         mail=_mail(config) or (_demo_mail() if demo else None),
         mail_mount=MAIL_MOUNT if demo and not _get(config, "SMTP_HOST", "") else None,
+        log_format=_choice(config, "PORTAL_LOG_FORMAT", ("text", "json")),
+        metrics_token=metrics_token,
+        worker_metrics_port=worker_metrics_port,
     )
 
 
@@ -300,6 +311,30 @@ def _seconds(config: Config, name: str, default: float) -> float:
 
 SMTP_TLS_MODES = ("starttls", "tls", "none")
 _ADDRESS = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+")
+
+
+def _choice(config: Config, name: str, choices: tuple[str, ...]) -> str:
+    value = _get(config, name, choices[0]).lower()
+    if value not in choices:
+        raise SettingsError(name, f"must be {' or '.join(choices)}, got {value!r}")
+    return value
+
+
+def _metrics_token(value: str) -> Secret | None:
+    if not value:
+        return None
+    if len(value) < 16:
+        raise SettingsError("PORTAL_METRICS_TOKEN", "must be at least 16 characters")
+    return Secret(value)
+
+
+def _port(config: Config, name: str) -> int | None:
+    value = _get(config, name, "")
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise SettingsError(name, f"must be a port number (1-65535), got {value!r}")
+    return int(value)
 
 
 def _mail(config: Config) -> MailSettings | None:

@@ -26,6 +26,7 @@ from portal.directory.sync import sync_if_due
 from portal.i18n import Catalogs
 from portal.live import open_broadcaster, prune_feed
 from portal.notifications.jobs import notification_jobs
+from portal.ops import metrics
 from portal.periodic import Job
 from portal.platform import ApiKeyAuth, PlatformClient
 from portal.rooms.jobs import room_jobs
@@ -113,6 +114,7 @@ def build_wecom_client(
         oauth_base=settings.wecom.oauth_base,
         web_login_base=settings.wecom.web_login_base,
         clock=clock.timestamp,
+        on_call=metrics.wecom_call,
     )
 
 

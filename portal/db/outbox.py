@@ -21,6 +21,7 @@ from portal.db.database import Database, Row
 from portal.db.listing import Page, contains_any, offset_of
 from portal.db.tables import candidates, interviews, outbox, people
 from portal.db.types import aware_utc
+from portal.logs import REQUEST_ID
 
 STATUSES = ("pending", "sending", "sent", "dead", "cancelled")
 # The admin page splits "pending" by time: a row never tried whose moment has not come yet
@@ -50,6 +51,7 @@ class OutboxRow:
     created_at: datetime
     claimed_by: str | None
     paced_at: datetime | None
+    request_id: str | None = None
 
 
 def outbox_row(row: Row) -> OutboxRow:
@@ -138,6 +140,7 @@ async def enqueue(
             attempts=0,
             next_attempt_at=due_at or now,
             created_at=now,
+            request_id=REQUEST_ID.get(),  # the request (or send) that caused it, for the logs
         )
     )
     return True
@@ -297,6 +300,36 @@ async def status_counts(db: Database, *, now: datetime) -> dict[str, int]:
         ).select_from(outbox)
     )
     return {status: int(row[status] or 0) if row else 0 for status in LISTED_STATUSES}
+
+
+# The states a queue can be stuck in; sent and cancelled rows only grow (the worker's
+# `portal_outbox_sends_total` counts those) and would cost a scan of the whole table.
+OPEN_STATUSES = ("pending", "sending", "dead")
+
+
+async def open_counts(db: Database) -> dict[tuple[str, str], int]:
+    """Rows per (kind, status) among `OPEN_STATUSES`, for the metrics."""
+    rows = await db.fetch_all(
+        sa.select(outbox.c.kind, outbox.c.status, sa.func.count().label("n"))
+        .where(outbox.c.status.in_(OPEN_STATUSES))
+        .group_by(outbox.c.kind, outbox.c.status)
+    )
+    return {(row["kind"], row["status"]): int(row["n"]) for row in rows}
+
+
+async def oldest_due_at(db: Database, *, now: datetime) -> datetime | None:
+    """When the longest-waiting row that is due now came due (None: nothing is due)."""
+    value = await db.fetch_val(
+        sa.select(
+            sa.func.min(
+                sa.case(
+                    (outbox.c.status == "pending", outbox.c.next_attempt_at),
+                    else_=outbox.c.lease_until,
+                )
+            )
+        ).where(_due(now))
+    )
+    return aware_utc(value) if value is not None else None
 
 
 async def dead_letter_count(db: Database) -> int:

@@ -419,6 +419,8 @@ outbox = sa.Table(
     # when spent or never given), and what its buttons were last replaced by (None: live).
     sa.Column("response_code", sa.String(512), nullable=True),
     sa.Column("card_shows", sa.String(16), nullable=True),
+    # The request that queued it (migration 0016): the worker logs its send under that id.
+    sa.Column("request_id", sa.String(64), nullable=True),
     sa.CheckConstraint(
         "status IN ('pending', 'sending', 'sent', 'dead', 'cancelled')", name="status"
     ),

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from portal.db import audit
 from portal.db.database import Database
 from portal.db.departments import deactivate_departments_except, upsert_department
+from portal.db.locks import only_one
 from portal.db.people import deactivate, list_all_people, upsert_member
 from portal.directory.roles import compute_role
 from portal.directory.service import RoleSources, load_role_policy, profile_of
@@ -146,8 +147,12 @@ SYNC_INTERVAL = timedelta(hours=24)
 async def sync_if_due(
     db: Database, wecom: WeComClient, sources: RoleSources, *, now: datetime
 ) -> SyncReport | None:
-    """The daily run: sync when the last one is older than a day (any process may do it)."""
-    last = await audit.last_recorded_at(db, "contacts_sync")
-    if last is not None and now - last < SYNC_INTERVAL:
-        return None
-    return await sync_contacts(db, wecom, sources, now=now)
+    """The daily run: sync when the last one is older than a day. Any process may do it, one
+    at a time: workers started together would otherwise all sync (and collide on inserts)."""
+    async with only_one(db, "contacts_sync") as mine:
+        if not mine:
+            return None  # another process is syncing now
+        last = await audit.last_recorded_at(db, "contacts_sync")
+        if last is not None and now - last < SYNC_INTERVAL:
+            return None
+        return await sync_contacts(db, wecom, sources, now=now)

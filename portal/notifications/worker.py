@@ -24,12 +24,14 @@ from datetime import timedelta
 
 from portal.clock import SYSTEM_CLOCK, Clock
 from portal.db.outbox import OutboxRow, next_due_at
+from portal.logs import REQUEST_ID
 from portal.notifications.claim import claim
 from portal.notifications.outcomes import Outcome, Released
 from portal.notifications.pacing import WECOM_LIMITS, Limits
 from portal.notifications.prepare import Delivery, Work, prepare
 from portal.notifications.results import record
 from portal.notifications.retry import RetryPolicy, decide
+from portal.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,7 @@ class OutboxWorker:
         gate = asyncio.Semaphore(config.concurrency)
         outcomes = await asyncio.gather(*(self._deliver(work, gate, stop) for work in works))
         await record(db, list(zip(rows, outcomes, strict=True)), self._clock.now())
+        metrics.count_sends(outcomes)
         log.debug("outbox: batch of %d done", len(rows))
         return len(rows)
 
@@ -103,6 +106,8 @@ class OutboxWorker:
     ) -> Outcome:
         if work.outcome is not None:
             return work.outcome
+        # Each send runs in its own task: its log lines carry the id of the request behind it.
+        REQUEST_ID.set(work.row.request_id or f"outbox-{work.row.id}")
         async with gate:
             if (
                 work.call is None

@@ -1,12 +1,13 @@
 """An async client for the WeCom (企业微信) server API; imports nothing else from `portal`.
 
 Start with `WeComClient(http, corp_id=…, corp_secret=…, agent_id=…, token_store=…)`; its
-areas are `client.message`, `client.oauth`, `client.user`, `client.jssdk`, `client.schedule`.
-Errors are documented in `portal.wecom.errors`.
+areas are `client.message`, `client.oauth`, `client.user`, `client.jssdk`, `client.schedule`,
+`client.agent`. Errors are documented in `portal.wecom.errors`.
 """
 
 from __future__ import annotations
 
+from portal.wecom.agents import Agents, AppInfo
 from portal.wecom.cards import (
     ActionMenu,
     ButtonInteractionCard,
@@ -96,7 +97,9 @@ __all__ = [
     "WEB_LOGIN_BASE",
     "AccessTokenInvalid",
     "ActionMenu",
+    "Agents",
     "AllRecipientsInvalid",
+    "AppInfo",
     "ButtonInteractionCard",
     "CallbackCryptoError",
     "CardButton",

@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from portal.wecom.agents import Agents
 from portal.wecom.contacts import Contacts
 from portal.wecom.errors import (
     GETTOKEN_PATH,
@@ -68,9 +69,9 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 class WeComClient:
     """An async client for one WeCom self-built app (corp id + app secret + agent id).
 
-    Areas: `message`, `oauth`, `user` (contacts), `jssdk`, `schedule`. `api_base` may carry a
-    path prefix (the demo's sandbox lives at `http://host:port/_sandbox`); `/cgi-bin/…` is
-    appended to it.
+    Areas: `message`, `oauth`, `user` (contacts), `jssdk`, `schedule`, `agent` (the app's
+    own settings and visible range). `api_base` may carry a path prefix (the demo's sandbox
+    lives at `http://host:port/_sandbox`); `/cgi-bin/…` is appended to it.
     """
 
     def __init__(
@@ -92,8 +93,11 @@ class WeComClient:
         rng: Callable[[], float] = random.random,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
+        on_call: Callable[[str, str], None] | None = None,
     ) -> None:
         self._http = http
+        # Told (endpoint, errcode) after every call: "0", "45009", "http_503", "unreachable".
+        self._on_call = on_call or (lambda endpoint, errcode: None)
         self.corp_id = corp_id
         self.agent_id = agent_id
         self._secret = corp_secret
@@ -123,6 +127,7 @@ class WeComClient:
         self.user = Contacts(self)
         self.jssdk = JsSdk(self)
         self.schedule = Schedules(self)
+        self.agent = Agents(self)
 
     def __repr__(self) -> str:
         return f"WeComClient(corp_id={self.corp_id!r}, agent_id={self.agent_id!r})"
@@ -194,10 +199,17 @@ class WeComClient:
         except httpx.RequestError as exc:
             sent = not isinstance(exc, _NOT_SENT)
             log.warning("wecom %s %s failed: %s", method, path, type(exc).__name__)
+            self._on_call(path, "unreachable")
             raise WeComUnavailable(type(exc).__name__, path, request_sent=sent) from exc
         elapsed = (time.perf_counter() - started) * 1000
-        data = _decode(response, path)
+        try:
+            data = _decode(response, path)
+        except WeComUnavailable:
+            code = response.status_code
+            self._on_call(path, f"http_{code}" if code != 200 else "bad_response")
+            raise
         errcode = data.get("errcode") or 0
+        self._on_call(path, str(errcode))
         log.debug("wecom %s %s -> errcode %s in %.0f ms", method, path, errcode, elapsed)
         if errcode != 0:
             errmsg = str(data.get("errmsg", ""))

@@ -44,7 +44,7 @@ async def test_link_panel_shows_working_url_with_copy_button(
     assert verify_candidate_link(shown_token(page), TEST_SECRET_KEY, now=utcnow()) == booked.link_id
     assert attr(one(soup(page), "#share-link-copy"), "data-copy") == "#share-link-url"
     full = await client.get(f"/interviews/{booked.interview_id}/link")
-    assert "js/copy-link.js" in full.text
+    assert "/static/js/copy-link." in full.text
 
 
 async def test_regenerate_revokes_old_link(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import timedelta
 
@@ -99,6 +100,19 @@ async def test_sync_if_due_runs_once_a_day(
     assert await sync_if_due(db, wecom_client, sources, now=NOW) is not None
     assert await sync_if_due(db, wecom_client, sources, now=NOW + timedelta(hours=23)) is None
     assert await sync_if_due(db, wecom_client, sources, now=NOW + timedelta(hours=24)) is not None
+
+
+async def test_sync_if_due_started_twice_at_once_syncs_once(
+    db: Database, wecom_client: WeComClient, sources: RoleSources
+) -> None:
+    """Two workers starting together (PostgreSQL: another process holds the job meanwhile)."""
+    if not db.is_postgres:
+        pytest.skip("one process on SQLite: the jobs of one process never overlap")
+    reports = await asyncio.gather(
+        *(sync_if_due(db, wecom_client, sources, now=NOW) for _ in range(3))
+    )
+    assert sum(report is not None for report in reports) == 1
+    assert (await list_entries(db, action="contacts_sync")).total == 1
 
 
 @pytest.fixture

@@ -206,3 +206,31 @@ async def test_lifespan_shutdown_ends_open_streams_promptly(
     async with asyncio.timeout(5):
         await manager.__aexit__(None, None, None)
     assert await stream.ended(timeout=1)
+
+
+async def test_stream_is_never_compressed_or_held_back(served: Served) -> None:
+    """Pages are gzipped; the event stream must flow event by event, as sent."""
+    await served.auth.login_as(HR)
+    interview_id = (await add_interview(served.state["db"])).interview_id
+    stream = await served.stream("/live/board", **{"accept-encoding": "gzip, deflate, br"}).open()
+    assert "content-encoding" not in stream.response_headers
+    assert await stream.next_block() == "retry: 1000"
+    await force_status(served.state["db"], interview_id, "confirmed")
+    await publish(served, interview_id)
+    assert (await stream.next_message()).event == "interview-updated"
+    await stream.disconnect()
+
+
+async def test_open_streams_are_counted_while_open(served: Served) -> None:
+    from prometheus_client import REGISTRY
+
+    def open_now() -> float:
+        return REGISTRY.get_sample_value("portal_sse_connections", {"stream": "board"}) or 0.0
+
+    await served.auth.login_as(HR)
+    before = open_now()
+    stream = await served.stream("/live/board").open()
+    assert await stream.next_block() == "retry: 1000"
+    assert open_now() == before + 1
+    await stream.disconnect()
+    assert open_now() == before

@@ -6,8 +6,11 @@ import logging
 import re
 import time
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from portal.logs import accepted_request_id, request_context
+from portal.ops import metrics
 
 log = logging.getLogger("portal.request")
 
@@ -21,6 +24,9 @@ def loggable_path(path: str) -> str:
 
 
 class RequestLogMiddleware:
+    """The request's id (the caller's `X-Request-ID`, or a new one) on every log line it causes
+    and on its response; one log line and one duration sample per request."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -30,23 +36,35 @@ class RequestLogMiddleware:
             return
         started = time.perf_counter()
         status = 500
+        request_id = accepted_request_id(Headers(scope=scope).get("x-request-id"))
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_wrapper)
-        finally:
-            log.info(
-                "%s %s %d %.1fms",
-                scope["method"],
-                loggable_path(scope["path"]),
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
+        with request_context(request_id):
+            try:
+                await self.app(scope, receive, send_wrapper)
+            finally:
+                seconds = time.perf_counter() - started
+                log.info(
+                    "%s %s %d %.1fms",
+                    scope["method"],
+                    loggable_path(scope["path"]),
+                    status,
+                    seconds * 1000,
+                )
+                metrics.observe_request(route_template(scope), scope["method"], status, seconds)
+
+
+def route_template(scope: Scope) -> str | None:
+    """The matched route's path pattern (`/mine/{interview_id:id}`), never the path itself."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else None
 
 
 CONTENT_SECURITY_POLICY = "; ".join(

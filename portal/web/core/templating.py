@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -78,7 +79,13 @@ def _url_for(context: Context, name: str, /, **path_params: object) -> str:
     return str(request.url_for(name, **path_params).path)
 
 
-def build_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+def _plain_static(path: str) -> str:
+    return "/static/" + path
+
+
+def build_environment(
+    templates_dir: Path = TEMPLATES_DIR, static: Callable[[str], str] = _plain_static
+) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
@@ -90,6 +97,8 @@ def build_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment
     # newstyle gettext: `_("Hello %(name)s", name=x)` escapes and formats safely.
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["url_for"] = _url_for
+    # The hashed, cache-forever URL of a static file (`portal.web.core.assets`).
+    env.globals["static"] = static
     env.filters["datetime"] = _format_datetime
     env.filters["date"] = _format_date
     env.filters["time"] = _format_time
@@ -97,5 +106,8 @@ def build_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment
     return env
 
 
-def build_templates(templates_dir: Path = TEMPLATES_DIR) -> Jinja2Templates:
-    return Jinja2Templates(env=build_environment(templates_dir))
+def build_templates(
+    templates_dir: Path = TEMPLATES_DIR, static: Callable[[str], str] = _plain_static
+) -> Jinja2Templates:
+    """`static` gives a static file's URL; the app passes the hashed one (`Assets.url`)."""
+    return Jinja2Templates(env=build_environment(templates_dir, static))

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from portal.db.live_events import interview_exists, is_on_interview
 from portal.errors import NotFound, PortalError
 from portal.live import Published, replay_after
+from portal.ops import metrics
 from portal.web.core import sse
 from portal.web.core.access import require_user
 from portal.web.core.state import app_state
@@ -76,6 +77,16 @@ async def _messages(request: Request, feed: Feed, items: Iterable[Published]) ->
 
 
 async def _events(request: Request, feed: Feed, cursor: int | None) -> AsyncIterator[str]:
+    open_now = metrics.SSE_OPEN.labels("board" if feed.interview_id is None else "interview")
+    open_now.inc()
+    try:
+        async for message in _stream(request, feed, cursor):
+            yield message
+    finally:  # the browser went away, the stream timed out, or the server is stopping
+        open_now.dec()
+
+
+async def _stream(request: Request, feed: Feed, cursor: int | None) -> AsyncIterator[str]:
     state = app_state(request)
     deadline = asyncio.get_running_loop().time() + MAX_STREAM_SECONDS
     # Subscribe before reading the replay: an event committed in between is in one or both.

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from portal.errors import NotFound
+from portal.ops import metrics
 from portal.platform import SIGNATURE_HEADER
 from portal.platform.webhooks import MAX_BODY_BYTES
 from portal.rooms.events import WebhookRefused, apply_logged, intake
@@ -41,14 +42,18 @@ async def receive(request: Request) -> Response:
         )
     except BodyTooLarge:
         log.warning("platform webhook refused: body over %d bytes", MAX_BODY_BYTES)
+        metrics.webhook("platform", "refused")
         return JSONResponse({"errcode": 400, "errmsg": "body too large"}, status_code=400)
     except WebhookRefused as exc:
         log.warning("platform webhook refused (%d): %s", exc.status, exc.reason)
+        metrics.webhook("platform", "refused")
         if exc.status == 401:
             return Response(status_code=401)
         return JSONResponse({"errcode": exc.status, "errmsg": exc.reason}, status_code=exc.status)
     if event is None:
+        metrics.webhook("platform", "duplicate")
         return JSONResponse(ACK)
+    metrics.webhook("platform", "accepted")
     work = BackgroundTask(
         apply_logged, state["db"], state["broadcaster"], event, now=current_time(request)
     )

@@ -13,6 +13,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import Response
 
+from portal.ops import metrics
 from portal.web.core.bodies import BodyTooLarge, read_limited
 from portal.web.core.forms import booking_policy
 from portal.web.core.state import app_state, current_time
@@ -63,8 +64,12 @@ async def callback(request: Request) -> Response:
         if request.method == "GET":
             params = _params(request, *SIGNED, "echostr")
             echo = verify_echo(_crypto(request), params, current_time(request))
+            metrics.webhook("wecom", "verified")
             return Response(echo.encode(), media_type="text/plain")
-        return await _event(request)
+        response = await _event(request)
     except CallbackRejected as exc:
         log.warning("wecom callback refused (%s): %s", exc.status, exc)
+        metrics.webhook("wecom", "refused")
         return Response(status_code=exc.status)
+    metrics.webhook("wecom", "accepted")
+    return response

@@ -55,6 +55,33 @@ def get_agent_ticket(call: ApiCall) -> dict[str, Any]:
     return ok(ticket=ticket, expires_in=call.sandbox.config.token_lifetime_s)
 
 
+def agent_get(call: ApiCall) -> dict[str, Any]:
+    """GET agent/get?agentid=: the app's details and visible range (40056, 301002 otherwise)."""
+    config = call.sandbox.config
+    raw = call.query.get("agentid", "")
+    if not raw:
+        raise ApiError(41011)
+    if not raw.isdigit():
+        raise ApiError(40056, raw)
+    if int(raw) != config.agent_id:
+        raise ApiError(301002, raw)  # another app: the token's app may only read itself
+    visible = config.visible
+    return ok(
+        agentid=config.agent_id,
+        name=config.app_name,
+        square_logo_url="",
+        description="",
+        allow_userinfos={"user": [{"userid": userid} for userid in visible.userids]},
+        allow_partys={"partyid": list(visible.department_ids)},
+        allow_tags={"tagid": list(visible.tag_ids)},
+        close=int(config.app_closed),
+        redirect_domain="",
+        report_location_flag=0,
+        isreportenter=0,
+        home_url="",
+    )
+
+
 def getcallbackip(call: ApiCall) -> dict[str, Any]:
     """GET getcallbackip: where callbacks come from (the sandbox runs locally)."""
     return ok(ip_list=["127.0.0.1", "::1"])
@@ -64,6 +91,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "gettoken": Endpoint(gettoken, token=False),
     "get_jsapi_ticket": Endpoint(get_jsapi_ticket),
     "ticket/get": Endpoint(get_agent_ticket),
+    "agent/get": Endpoint(agent_get),
     "getcallbackip": Endpoint(getcallbackip),
     **api_messages.ENDPOINTS,
     **api_contacts.ENDPOINTS,
@@ -77,7 +105,10 @@ async def _fault_response(fault: Fault) -> Response | None:
     if fault.http_status is not None:
         return PlainTextResponse(f"{fault.http_status} injected by sandbox", fault.http_status)
     if fault.errcode is not None:
-        return JSONResponse(ApiError(fault.errcode).body())
+        body = ApiError(fault.errcode).body()
+        if fault.errmsg is not None:
+            body["errmsg"] = fault.errmsg  # e.g. WeCom's 60020 text naming our egress IP
+        return JSONResponse(body)
     return None
 
 

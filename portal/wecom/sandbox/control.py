@@ -87,7 +87,10 @@ async def stats(request: Request) -> dict[str, Any]:
 
 
 async def add_fault(request: Request) -> dict[str, Any]:
-    """POST /_control/faults {"path", "errcode"|"http_status"|"delay_s", "times"|"ratio"}."""
+    """POST /_control/faults {"path", "errcode"|"http_status"|"delay_s", "times"|"ratio"}.
+
+    An errcode fault may carry "errmsg", WeCom's own text (60020's names the caller's IP).
+    """
     body = await _json(request)
     try:
         fault = sandbox_of(request).state.faults.add(body)

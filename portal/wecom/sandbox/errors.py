@@ -37,6 +37,8 @@ ERRMSG: dict[int, str] = {
     47001: "data format error",
     48001: "api not implemented by sandbox",
     48002: "api forbidden",
+    60011: "no privilege to access/modify contact/party/agent",
+    60020: "not allow to access from your ip",
     60111: "userid not found",
     60123: "invalid party id",
     81013: "user & party & tag all invalid",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_DELAY_S = 120.0
+MAX_ERRMSG = 1024
 
 
 def normalise_path(path: str) -> str:
@@ -17,11 +18,16 @@ def normalise_path(path: str) -> str:
 
 @dataclass
 class Fault:
-    """One injected fault; `times` counts down, `ratio` fires on a share of calls."""
+    """One injected fault; `times` counts down, `ratio` fires on a share of calls.
+
+    `errmsg` replaces the sandbox's own text of an errcode fault, so a test can give WeCom's
+    exact words (60020's "from ip: 203.0.113.7").
+    """
 
     id: int
     path: str
     errcode: int | None = None
+    errmsg: str | None = None
     http_status: int | None = None
     delay_s: float | None = None
     times: int | None = None
@@ -39,6 +45,7 @@ class Fault:
             "id": self.id,
             "path": self.path,
             "errcode": self.errcode,
+            "errmsg": self.errmsg,
             "http_status": self.http_status,
             "delay_s": self.delay_s,
             "times": self.times,
@@ -65,6 +72,15 @@ def _optional_float(body: dict[str, Any], key: str) -> float | None:
     return float(value)
 
 
+def _optional_text(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_ERRMSG:
+        raise ValueError(f"{key} must be a string of at most {MAX_ERRMSG} characters")
+    return value
+
+
 def _seed(body: dict[str, Any]) -> int | str | None:
     seed = body.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | str)):
@@ -83,6 +99,7 @@ def parse_fault(body: Any, fault_id: int) -> Fault:
         id=fault_id,
         path=normalise_path(path) or "*",
         errcode=_optional_int(body, "errcode"),
+        errmsg=_optional_text(body, "errmsg"),
         http_status=_optional_int(body, "http_status"),
         delay_s=_optional_float(body, "delay_s"),
         times=_optional_int(body, "times"),
@@ -98,6 +115,8 @@ def _check(fault: Fault) -> None:
         raise ValueError("give at least one of errcode, http_status, delay_s")
     if fault.errcode == 0:
         raise ValueError("errcode 0 is not a fault")
+    if fault.errmsg is not None and fault.errcode is None:
+        raise ValueError("errmsg goes with an errcode")
     if fault.http_status is not None and not 400 <= fault.http_status <= 599:
         raise ValueError("http_status must be 400..599")
     if fault.delay_s is not None and not 0 < fault.delay_s <= MAX_DELAY_S:

@@ -1,0 +1,1 @@
+"""Operating the portal: its Prometheus metrics (`metrics.py`)."""
