@@ -64,9 +64,25 @@ async def create_link(
     now: datetime,
 ) -> int:
     """A new link for the interview; returns its id. Call inside the caller's transaction."""
+    return await _insert_link(
+        db, interview_id=interview_id, self_schedule_id=None, expires_at=expires_at,
+        created_by=created_by, now=now,
+    )  # fmt: skip
+
+
+async def _insert_link(
+    db: Database,
+    *,
+    interview_id: int | None,
+    self_schedule_id: int | None,
+    expires_at: datetime,
+    created_by: int | None,
+    now: datetime,
+) -> int:
     link_id = await db.execute(
         share_links.insert().values(
             interview_id=interview_id,
+            self_schedule_id=self_schedule_id,
             expires_at=expires_at,
             revoked_at=None,
             created_by=created_by,
@@ -152,17 +168,10 @@ async def create_choice_link(
     now: datetime,
 ) -> int:
     """A "choose your time" link, before any interview; returns its id (caller's transaction)."""
-    link_id = await db.execute(
-        share_links.insert().values(
-            interview_id=None,
-            self_schedule_id=self_schedule_id,
-            expires_at=expires_at,
-            revoked_at=None,
-            created_by=created_by,
-            created_at=now,
-        )
-    )
-    return int(link_id)
+    return await _insert_link(
+        db, interview_id=None, self_schedule_id=self_schedule_id, expires_at=expires_at,
+        created_by=created_by, now=now,
+    )  # fmt: skip
 
 
 async def attach_link(

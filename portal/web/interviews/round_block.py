@@ -80,17 +80,18 @@ async def block_context(request: Request, values: dict[str, str]) -> dict[str, A
             removed = await get_round(db, picked)
             if removed is not None and removed.position_id == position_id:
                 label = translate(request, REMOVED_ROUND, name=removed.name)
-                options = [*_options(request, offer), (str(removed.id), label)]
+                options = [*round_options(request, offer), (str(removed.id), label)]
                 return {"offer": offer, "round_options": options, "round_room": None}
     plan_round = None if offer is None else offer.plan_round
     return {
         "offer": offer,
-        "round_options": _options(request, offer),
+        "round_options": round_options(request, offer),
         "round_room": None if plan_round is None else room_label(request, plan_round.room_kind),
     }
 
 
-def _options(request: Request, offer: RoundOffer | None) -> list[tuple[str, str]]:
+def round_options(request: Request, offer: RoundOffer | None) -> list[tuple[str, str]]:
+    """The plan's rounds as (value, label) for a select; HR's panel on the candidate page too."""
     if offer is None:
         return []
     return [

@@ -40,6 +40,7 @@ from portal.web.core.forms import booking_policy, error_texts, picked_ids
 from portal.web.core.htmx import HtmxDetails
 from portal.web.core.rendering import render, translate
 from portal.web.core.state import app_state, current_time
+from portal.web.interviews.round_block import round_options
 
 FIELDS = ("position_id", "plan_round_id", "panel_size", "duration", "days", "min_notice_hours")
 DEFAULTS = {"days": "5", "min_notice_hours": "24"}
@@ -119,24 +120,6 @@ async def _start_values(db: Database, candidate_id: int) -> dict[str, str]:
     return values
 
 
-def _round_options(request: Request, offer: RoundOffer | None) -> list[tuple[str, str]]:
-    if offer is None:
-        return []
-    return [
-        (
-            str(r.id),
-            translate(
-                request,
-                N_("Round %(round)s · %(name)s · %(minutes)s min"),
-                round=number,
-                name=r.name,
-                minutes=r.duration_minutes,
-            ),
-        )
-        for number, r in enumerate(offer.plan, start=1)
-    ]
-
-
 async def _invitations(request: Request, candidate_id: int) -> list[InvitationView]:
     state, now = app_state(request), current_time(request)
     db, settings = state["db"], state["settings"]
@@ -195,7 +178,7 @@ async def section(
         "action": request.url_for("records:self_schedule_send", candidate_id=candidate_id).path,
         "refresh_url": request.url_for("records:self_schedule", candidate_id=candidate_id).path,
         "positions": await list_positions(db, active_only=True),
-        "round_options": _round_options(request, offer),
+        "round_options": round_options(request, offer),
         "pool": pool,
         "fields": values,
         "picked": await interviewer_profiles(db, picked or []),
